@@ -1,0 +1,137 @@
+"""The pytest plugin that runs the hidden suites against one submission.
+
+It gives each hidden test the `student` fixture (the handle of the test module's
+stage), applies the per-test time limit, and turns every test's outcome into a status
+and a message written for the student: the message of a failed check, or a sentence
+about the exception, never the test's source or a traceback.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, settings
+
+from mapcourse.checks import CheckFailed
+from mapcourse.sandbox.handle import (
+    FunctionMissing,
+    StudentCrashed,
+    StudentException,
+    StudentHandle,
+    StudentTimeout,
+)
+from mapcourse.sandbox.session import StageSession
+
+settings.register_profile(
+    "grading",
+    deadline=None,
+    derandomize=True,
+    database=None,
+    print_blob=False,
+    max_examples=40,
+    suppress_health_check=list(HealthCheck),
+)
+
+
+class HiddenSuiteError(Exception):
+    """A hidden suite is broken (does not collect, or its points do not add up)."""
+
+
+@dataclass(frozen=True)
+class CaseOutcome:
+    """One collected test case (a parametrization of a test function) and how it went."""
+
+    stage: str
+    group: str
+    points: float
+    status: str
+    message: str
+
+
+def stage_of(path: str | Path) -> str:
+    """The stage a hidden suite tests: test_stage1_mle_coin.py -> stage1_mle_coin."""
+    return Path(path).stem.removeprefix("test_")
+
+
+class GradingPlugin:
+    """Collects outcomes of the hidden tests run against the given stage sessions."""
+
+    def __init__(self, sessions: dict[str, StageSession], timeout: float | None) -> None:
+        self.sessions = sessions
+        self.timeout = timeout
+        self.outcomes: list[CaseOutcome] = []
+        self.collect_errors: list[str] = []
+        self._points: dict[str, float] = {}
+
+    @pytest.fixture
+    def student(self, request: pytest.FixtureRequest) -> StudentHandle:
+        """The handle of the stage this test module checks."""
+        return self.sessions[stage_of(request.node.path)].handle
+
+    def pytest_configure(self, config: pytest.Config) -> None:
+        config.addinivalue_line("markers", "points(n): what the test group is worth")
+        settings.load_profile("grading")
+
+    def pytest_collectreport(self, report: pytest.CollectReport) -> None:
+        if report.failed:
+            self.collect_errors.append(f"{report.nodeid}: {report.longreprtext[-2000:]}")
+
+    def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
+        for item in items:
+            marker = item.get_closest_marker("points")
+            if marker is None:
+                self.collect_errors.append(f"{item.nodeid} has no points marker")
+                continue
+            self._points[item.nodeid] = float(marker.args[0])
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_call(self, item: pytest.Item) -> object:
+        session = self.sessions.get(stage_of(item.path))
+        if session is not None:
+            session.set_deadline(self.timeout)
+        try:
+            return (yield)
+        finally:
+            if session is not None:
+                session.set_deadline(None)
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo) -> object:
+        report = yield
+        if call.when == "call" or (call.when == "setup" and call.excinfo is not None):
+            status, message = classify(call.excinfo.value if call.excinfo else None)
+            group = getattr(item, "originalname", item.name)
+            self.outcomes.append(CaseOutcome(stage_of(item.path), group,
+                                             self._points.get(item.nodeid, 0.0),
+                                             status, message))
+        return report
+
+
+def classify(error: BaseException | None) -> tuple[str, str]:
+    """A test's status and the student's message for the exception it ended with."""
+    if error is None:
+        return "passed", ""
+    if isinstance(error, BaseExceptionGroup):
+        return classify(_first_leaf(error))
+    if isinstance(error, CheckFailed):
+        return "failed", str(error)
+    if isinstance(error, StudentTimeout):
+        return "timeout", (f"{error} and was stopped. Look for a loop that never ends, or work "
+                           "that grows far too fast with the input.")
+    if isinstance(error, FunctionMissing):
+        return "error", f"{error}: define it with exactly this name."
+    if isinstance(error, StudentCrashed):
+        return "error", str(error)
+    if isinstance(error, StudentException):
+        return "error", f"{error.call} raised {error.type_name}: {error}"
+    if isinstance(error, AssertionError):
+        return "failed", str(error) or "the answer was not what the test expected."
+    return "error", (f"the test could not check the answer ({type(error).__name__}: "
+                     f"{str(error)[:300]})")
+
+
+def _first_leaf(group: BaseExceptionGroup) -> BaseException:
+    first = group.exceptions[0]
+    return _first_leaf(first) if isinstance(first, BaseExceptionGroup) else first
