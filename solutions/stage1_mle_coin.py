@@ -26,6 +26,7 @@ def log_likelihood(theta, heads, tails):
     A scalar theta gives a float; an array-like theta gives an ndarray of its shape.
     """
     ### BEGIN SOLUTION
+    # Hint: validate the counts and theta, then add the two log terms, treating 0*log(0) as 0.
     heads, tails = _as_count(heads, "heads"), _as_count(tails, "tails")
     try:
         thetas = np.asarray(theta, dtype=float)
@@ -44,6 +45,7 @@ def log_likelihood(theta, heads, tails):
 def mle(heads, tails) -> float:
     """The maximum likelihood estimate: heads / (heads + tails)."""
     ### BEGIN SOLUTION
+    # Hint: the fraction of flips that landed heads; refuse zero flips.
     heads, tails = _as_count(heads, "heads"), _as_count(tails, "tails")
     if heads + tails == 0:
         raise ValueError("heads and tails are both 0: with no flips the MLE is undefined")
@@ -57,6 +59,7 @@ def grid_mle(heads, tails, grid_size=1001) -> float:
     Ties go to the smallest theta.
     """
     ### BEGIN SOLUTION
+    # Hint: evaluate log_likelihood on np.linspace(0, 1, grid_size) and take the argmax.
     if not isinstance(grid_size, int | np.integer) or grid_size < 2:
         raise ValueError(f"grid_size must be a whole number of at least 2, got {grid_size!r}")
     grid = np.linspace(0.0, 1.0, int(grid_size))

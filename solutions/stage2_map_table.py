@@ -37,6 +37,7 @@ def posterior_table(thetas, prior, heads, tails) -> PosteriorTable:
     log P(D) = logsumexp(log prior + log likelihood), so it stays right at 10**7 flips.
     """
     ### BEGIN SOLUTION
+    # Hint: validate, then work in log space: log prior + log likelihood, normalised with log-sum-exp.
     heads, tails = _as_count(heads, "heads"), _as_count(tails, "tails")
     thetas = np.asarray(thetas, dtype=float)
     prior = np.asarray(prior, dtype=float)
@@ -82,6 +83,7 @@ def posterior_table(thetas, prior, heads, tails) -> PosteriorTable:
 def map_estimate(thetas, prior, heads, tails) -> float:
     """The candidate with the largest posterior; an exact tie goes to the first given."""
     ### BEGIN SOLUTION
+    # Hint: the candidate whose posterior is largest (the first one on a tie).
     table = posterior_table(thetas, prior, heads, tails)
     return float(table.theta[np.argmax(table.posterior)])
     ### END SOLUTION
@@ -90,6 +92,7 @@ def map_estimate(thetas, prior, heads, tails) -> float:
 def posterior_mean(thetas, prior, heads, tails) -> float:
     """The posterior mean: sum over candidates of theta * P(theta | D)."""
     ### BEGIN SOLUTION
+    # Hint: weight each candidate by its posterior probability and add up.
     table = posterior_table(thetas, prior, heads, tails)
     return float(np.sum(table.theta * table.posterior))
     ### END SOLUTION

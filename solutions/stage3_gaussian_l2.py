@@ -35,6 +35,7 @@ def gaussian_log_prior(theta, lam) -> float:
     -(lam/2) * sum(theta**2) + (d/2) * log(lam / (2*pi)), with d = theta.size.
     """
     ### BEGIN SOLUTION
+    # Hint: sum the N(0, 1/lam) log densities of every entry of theta.
     theta = _as_finite_array(theta, "theta")
     lam = _as_positive(lam, "lam")
     return float(-(lam / 2) * np.sum(theta**2) + (theta.size / 2) * math.log(lam / (2 * math.pi)))
@@ -44,6 +45,7 @@ def gaussian_log_prior(theta, lam) -> float:
 def l2_penalty(theta, lam) -> float:
     """The L2 penalty (lam/2) * sum(theta**2): the negative log-prior without its constant."""
     ### BEGIN SOLUTION
+    # Hint: (lam/2) times the sum of squares.
     theta = _as_finite_array(theta, "theta")
     lam = _as_positive(lam, "lam")
     return float((lam / 2) * np.sum(theta**2))
@@ -57,6 +59,7 @@ def map_ridge(X, y, noise_var, lam) -> np.ndarray:
     (X.T X + noise_var*lam*I) w = X.T y. X is (n, d), y is (n,); the result is (d,).
     """
     ### BEGIN SOLUTION
+    # Hint: solve the regularised normal equations; the prior enters as noise_var*lam on the diagonal.
     X = _as_finite_array(X, "X")
     y = _as_finite_array(y, "y")
     noise_var = _as_positive(noise_var, "noise_var")

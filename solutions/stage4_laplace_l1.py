@@ -33,6 +33,7 @@ def _as_scale(value, name: str, *, allow_zero: bool) -> float:
 def laplace_log_prior(theta, b) -> float:
     """Log density of theta under independent Laplace(0, b): -sum|theta|/b - d*log(2b)."""
     ### BEGIN SOLUTION
+    # Hint: sum the Laplace(0, b) log densities of every entry of theta.
     theta = _as_finite_array(theta, "theta")
     b = _as_scale(b, "b", allow_zero=False)
     return float(-np.sum(np.abs(theta)) / b - theta.size * math.log(2 * b))
@@ -42,6 +43,7 @@ def laplace_log_prior(theta, b) -> float:
 def l1_penalty(theta, lam) -> float:
     """The L1 penalty lam * sum|theta|: the Laplace negative log-prior with lam = 1/b."""
     ### BEGIN SOLUTION
+    # Hint: lam times the sum of absolute values.
     theta = _as_finite_array(theta, "theta")
     lam = _as_scale(lam, "lam", allow_zero=True)
     return float(lam * np.sum(np.abs(theta)))
@@ -51,6 +53,7 @@ def l1_penalty(theta, lam) -> float:
 def soft_threshold(z, t) -> np.ndarray:
     """sign(z) * max(|z| - t, 0) elementwise: exactly 0 wherever |z| <= t."""
     ### BEGIN SOLUTION
+    # Hint: shrink every entry toward 0 by t, and set to exactly 0 what crosses it.
     z = _as_finite_array(z, "z")
     t = _as_scale(t, "t", allow_zero=True)
     return np.sign(z) * np.maximum(np.abs(z) - t, 0.0)
@@ -64,6 +67,7 @@ def map_lasso(X, y, lam, *, max_iter=10_000, tol=1e-10) -> np.ndarray:
     come out exactly 0.0. Stops when no weight moves more than tol in a sweep.
     """
     ### BEGIN SOLUTION
+    # Hint: coordinate descent: update one weight at a time with soft_threshold until nothing moves.
     X = _as_finite_array(X, "X")
     y = _as_finite_array(y, "y")
     lam = _as_scale(lam, "lam", allow_zero=True)

@@ -24,6 +24,7 @@ def _check_non_negative(value, name: str) -> float:
 def l2_penalty_torch(model: nn.Module, lam) -> torch.Tensor:
     """(lam/2) * sum of ||p||^2 over the parameters; its gradient is lam * p."""
     ### BEGIN SOLUTION
+    # Hint: (lam/2) times the sum of squared entries of every parameter, as a tensor.
     lam = _check_non_negative(lam, "lam")
     squared_norm = sum((p.pow(2).sum() for p in model.parameters()), torch.zeros(()))
     return (lam / 2) * squared_norm
@@ -33,6 +34,7 @@ def l2_penalty_torch(model: nn.Module, lam) -> torch.Tensor:
 def map_loss_l1(loss: torch.Tensor, model: nn.Module, lam=1e-4) -> torch.Tensor:
     """loss + lam * sum of |p| over the parameters: MAP with a Laplace prior."""
     ### BEGIN SOLUTION
+    # Hint: add lam times the sum of absolute values of every parameter to the loss.
     lam = _check_non_negative(lam, "lam")
     l1_norm = sum((p.abs().sum() for p in model.parameters()), torch.zeros(()))
     return loss + lam * l1_norm
@@ -52,6 +54,7 @@ def train(
 ) -> nn.Module:
     """Full-batch training in place: MSELoss() + l2_penalty_torch(model, l2), `steps` steps."""
     ### BEGIN SOLUTION
+    # Hint: build the optimizer once, then repeat: zero_grad, loss + L2 penalty, backward, step.
     if optimizer not in OPTIMIZERS:
         raise ValueError(f"optimizer must be one of {sorted(OPTIMIZERS)}, got {optimizer!r}")
     if not isinstance(lr, int | float) or not math.isfinite(lr) or lr <= 0:
@@ -78,6 +81,7 @@ def weight_decay_gap(model: nn.Module, X, y, *, optimizer, lam, lr=0.01, steps=1
     The model passed in is left unchanged.
     """
     ### BEGIN SOLUTION
+    # Hint: train two deep copies, one with weight_decay and one with l2, and compare their parameters.
     decayed = train(copy.deepcopy(model), X, y, optimizer=optimizer, lr=lr, steps=steps,
                     weight_decay=lam)
     penalised = train(copy.deepcopy(model), X, y, optimizer=optimizer, lr=lr, steps=steps, l2=lam)
@@ -95,6 +99,7 @@ def weight_decay_for_prior(prior_precision, noise_var, n) -> float:
     2*noise_var/n this is MSE + (wd/2)*||w||^2 with wd = 2*noise_var*prior_precision/n.
     """
     ### BEGIN SOLUTION
+    # Hint: scale the MAP objective so its data term is the mean squared error.
     for value, name in ((prior_precision, "prior_precision"), (noise_var, "noise_var")):
         if not isinstance(value, int | float) or not math.isfinite(value) or value <= 0:
             raise ValueError(f"{name} must be a finite number > 0, got {value!r}")

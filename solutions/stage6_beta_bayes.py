@@ -22,6 +22,7 @@ def _as_count(value: object, name: str) -> int:
 def beta_posterior(a, b, heads, tails) -> tuple[float, float]:
     """The posterior's parameters: (a + heads, b + tails)."""
     ### BEGIN SOLUTION
+    # Hint: conjugacy: add the heads to a and the tails to b.
     for value, name in ((a, "a"), (b, "b")):
         if not isinstance(value, Real) or not math.isfinite(value) or value <= 0:
             raise ValueError(f"{name} must be a finite number > 0, got {value!r}")
@@ -36,6 +37,7 @@ def beta_map(a, b, heads, tails) -> float:
     a' = b' = 1 (every theta is a mode) or both are below 1 (two modes).
     """
     ### BEGIN SOLUTION
+    # Hint: the mode of Beta(a', b'): interior when both exceed 1, otherwise at an end, or an error.
     a_post, b_post = beta_posterior(a, b, heads, tails)
     if a_post > 1 and b_post > 1:
         return (a_post - 1) / (a_post + b_post - 2)
@@ -50,6 +52,7 @@ def beta_map(a, b, heads, tails) -> float:
 def posterior_mean(a, b, heads, tails) -> float:
     """The posterior mean a' / (a' + b'): the probability that the next flip is heads."""
     ### BEGIN SOLUTION
+    # Hint: the mean of Beta(a', b').
     a_post, b_post = beta_posterior(a, b, heads, tails)
     return a_post / (a_post + b_post)
     ### END SOLUTION
