@@ -1,0 +1,3 @@
+from mapcourse.cli import main
+
+raise SystemExit(main())
