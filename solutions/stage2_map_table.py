@@ -65,7 +65,8 @@ def posterior_table(thetas, prior, heads, tails) -> PosteriorTable:
             "with positive prior"
         )
     peak = log_product.max()
-    log_evidence = peak + math.log(np.exp(log_product - peak).sum())
+    scaled = np.exp(log_product - peak)
+    log_evidence = peak + math.log(scaled.sum())
     likelihood = np.exp(log_likelihood)
     product = prior * likelihood
     return PosteriorTable(
@@ -73,7 +74,7 @@ def posterior_table(thetas, prior, heads, tails) -> PosteriorTable:
         prior=prior,
         likelihood=likelihood,
         product=product,
-        posterior=np.exp(log_product - log_evidence),
+        posterior=scaled / scaled.sum(),
         evidence=float(product.sum()),
         log_evidence=float(log_evidence),
     )
