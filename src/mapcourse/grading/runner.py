@@ -18,7 +18,9 @@ from mapcourse.manifest import Course
 from mapcourse.sandbox.session import Runtime, StageSession
 
 PYTEST_ARGS = ("-p", "no:cacheprovider", "-p", "no:stepwise", "-p", "no:warnings",
-               "-p", "no:faulthandler", "-p", "no:terminal", "--assert=plain",
+               "-p", "no:faulthandler", "-p", "no:terminal", "-p", "no:unraisableexception",
+               "-p", "no:threadexception", "-p", "no:legacypath", "-p", "no:doctest",
+               "-p", "no:junitxml", "-p", "no:pastebin", "-p", "no:nose", "--assert=plain",
                "--import-mode=importlib", "-o", "addopts=", "-o", "python_files=test_*.py")
 
 _STATUS_ORDER = ("timeout", "error", "failed", "passed")

@@ -51,7 +51,9 @@ class BetaExample:
     mle: float
     map: float
     posterior_mean: float
+    flat_posterior: tuple[float, float]
     flat_map: float
+    flat_mean: float
 
 
 def blind_spot(course: Course, heads: int = 3, tails: int = 0) -> BlindSpot:
@@ -103,5 +105,7 @@ def beta_example(
         mle=stage1.mle(heads, tails),
         map=stage6.beta_map(a, b, heads, tails),
         posterior_mean=stage6.posterior_mean(a, b, heads, tails),
+        flat_posterior=stage6.beta_posterior(1, 1, heads, tails),
         flat_map=stage6.beta_map(1, 1, heads, tails),
+        flat_mean=stage6.posterior_mean(1, 1, heads, tails),
     )

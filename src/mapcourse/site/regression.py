@@ -140,3 +140,26 @@ def geometry(course: Course, lam: float = 0.7) -> Geometry:
         ridge=stage3.map_ridge(X, y, 1.0, lam),
         lasso=stage4.map_lasso(X, y, lam),
     )
+
+
+@dataclass(frozen=True)
+class PriorCurves:
+    """Log densities of N(0, 1/lam) and Laplace(0, 1/lam) at each theta of a grid."""
+
+    theta: np.ndarray
+    lam: float
+    gaussian: np.ndarray
+    laplace: np.ndarray
+
+
+def prior_curves(course: Course, lam: float = 1.0) -> PriorCurves:
+    """The two priors of stages 3 and 4, evaluated one theta at a time by the references."""
+    stage3 = load_reference(course, "stage3_gaussian_l2")
+    stage4 = load_reference(course, "stage4_laplace_l1")
+    theta = np.linspace(-3.0, 3.0, 241)
+    return PriorCurves(
+        theta=theta,
+        lam=lam,
+        gaussian=np.array([stage3.gaussian_log_prior(t, lam) for t in theta]),
+        laplace=np.array([stage4.laplace_log_prior(t, 1 / lam) for t in theta]),
+    )

@@ -1,0 +1,95 @@
+"""The bubblewrap command line that starts a slot's zygote.
+
+Inside, the student's code sees the system's read-only folders (/usr, /lib, /etc...),
+the Python installation and its site-packages read-only, this package at
+/opt/mapcourse, its own scratch folder at /sandbox, and a private /tmp. Nothing else
+of the host: not the course (solutions/, autograder/), not the class folder, not the
+instructor's home. No network, its own PID namespace, and the sandbox dies with the
+grader.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import shutil
+import site
+import subprocess
+import sys
+from pathlib import Path
+
+import mapcourse
+
+SANDBOX_ROOT = "/sandbox"
+PACKAGE_ROOT = "/opt/mapcourse"
+SYSTEM_FOLDERS = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/etc")
+ENVIRONMENT = {
+    "PATH": "/usr/local/bin:/usr/bin:/bin",
+    "PYTHONDONTWRITEBYTECODE": "1",
+    "PYTHONNOUSERSITE": "1",
+    "OMP_NUM_THREADS": "1",
+    "MKL_NUM_THREADS": "1",
+    "OPENBLAS_NUM_THREADS": "1",
+    "MPLCONFIGDIR": "/tmp",
+    "LANG": "C.UTF-8",
+}
+
+
+@functools.cache
+def bwrap_available() -> bool:
+    """Whether bwrap exists and can make a sandbox on this machine."""
+    if shutil.which("bwrap") is None:
+        return False
+    probe = ["bwrap", "--ro-bind", "/", "/", "--unshare-pid", "--unshare-net",
+             "--die-with-parent", "true"]
+    try:
+        return subprocess.run(probe, capture_output=True, timeout=20).returncode == 0
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+
+
+def python_folders() -> list[Path]:
+    """The folders the interpreter and its packages live in."""
+    candidates = [sys.base_prefix, sys.prefix, *site.getsitepackages(),
+                  Path(sys.executable).parent]
+    folders: list[Path] = []
+    for candidate in map(lambda p: Path(p).resolve(), candidates):
+        if candidate.is_dir() and not any(_inside(candidate, kept) for kept in folders):
+            folders = [kept for kept in folders if not _inside(kept, candidate)] + [candidate]
+    return [folder for folder in folders
+            if not any(_inside(folder, Path(system)) for system in SYSTEM_FOLDERS)]
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    return path == folder or folder in path.parents
+
+
+def zygote_command(scratch: Path, control_fd: int, *,
+                   isolate: bool) -> tuple[list[str], dict[str, str]]:
+    """The command (and its environment) that starts a zygote serving `scratch`,
+    bubblewrapped when isolate."""
+    package = Path(mapcourse.__file__).resolve().parent
+    if not isolate:
+        return [sys.executable, "-I", "-c",
+                f"import sys; sys.path.insert(0, {str(package.parent)!r}); "
+                "from mapcourse.sandbox.zygote import main; "
+                f"main({control_fd})"], {**ENVIRONMENT, "HOME": str(scratch)}
+    command = ["bwrap"]
+    for folder in SYSTEM_FOLDERS:
+        if Path(folder).exists():
+            command += ["--ro-bind", folder, folder]
+    for folder in python_folders():
+        command += ["--ro-bind", str(folder), str(folder)]
+    command += ["--ro-bind", str(package), f"{PACKAGE_ROOT}/mapcourse",
+                "--bind", str(scratch), SANDBOX_ROOT,
+                "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp",
+                "--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts",
+                "--unshare-cgroup-try", "--die-with-parent", "--new-session",
+                "--clearenv", "--chdir", SANDBOX_ROOT]
+    if os.geteuid() == 0:  # the zygote drops each stage process to an unprivileged uid
+        command += ["--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID",
+                    "--cap-add", "CAP_KILL"]
+    for name, value in {**ENVIRONMENT, "HOME": SANDBOX_ROOT, "PYTHONPATH": PACKAGE_ROOT}.items():
+        command += ["--setenv", name, value]
+    zygote = [sys.executable, "-m", "mapcourse.sandbox.zygote", str(control_fd)]
+    return [*command, "--", *zygote], {"PATH": ENVIRONMENT["PATH"]}

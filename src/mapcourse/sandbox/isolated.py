@@ -1,0 +1,293 @@
+"""Sandboxed stages: the trusted side of the fork server (`mapcourse.sandbox.zygote`).
+
+A `SandboxRuntime` owns one slot: a scratch folder, an unprivileged uid, and a warm
+zygote running under bubblewrap (or, with `--no-sandbox`, without it). For each
+submission it copies the stage files into the scratch folder; for each stage it asks
+the zygote to fork a process and talks to it over a socket of its own. A call that
+runs past its deadline, or a process that dies, gets the stage process group and
+every process of the slot's uid killed; the next call starts a fresh process.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from mapcourse.sandbox import wire
+from mapcourse.sandbox.bwrap import SANDBOX_ROOT, bwrap_available, zygote_command
+from mapcourse.sandbox.handle import StudentHandle
+from mapcourse.sandbox.protocol import ProtocolError
+from mapcourse.sandbox.session import Runtime, StageSession
+
+GiB = 1 << 30
+IMPORT_SECONDS = 10.0
+OUTPUT_KEEP = 4000
+
+
+class SandboxUnavailable(Exception):
+    """Bubblewrap is missing or does not work here; the message says what to do."""
+
+
+class SlotBroken(Exception):
+    """The zygote stopped answering."""
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What one stage process may use."""
+
+    memory_bytes: int = 4 * GiB
+    processes: int = 64
+    output_bytes: int = 1 << 20
+    max_submission_bytes: int = 20 << 20
+
+
+class SandboxRuntime(Runtime):
+    """One grading slot: a warm zygote, optionally inside bubblewrap."""
+
+    def __init__(self, *, isolate: bool = True, limits: Limits = Limits(),
+                 slot: int = 0, scratch: Path | None = None) -> None:
+        if isolate and not bwrap_available():
+            raise SandboxUnavailable(
+                "bubblewrap (bwrap) is not available, so student code cannot be isolated: "
+                "install it (apt-get install bubblewrap) or pass --no-sandbox to grade "
+                "without isolation")
+        self.isolate = isolate
+        self.limits = limits
+        self.name = "bubblewrap" if isolate else "none (--no-sandbox)"
+        self.uid = _slot_uid(slot) if os.geteuid() == 0 else None
+        self._owned_scratch = scratch is None
+        self.scratch = Path(scratch or tempfile.mkdtemp(prefix="mapcourse-slot-"))
+        self.scratch.chmod(0o755)
+        self._submission_count = 0
+        self._current: tuple[Path, Path] | None = None
+        self._process: subprocess.Popen | None = None
+        self._control: socket.socket | None = None
+        self._start()
+
+    # The zygote -----------------------------------------------------------------
+
+    def _start(self) -> None:
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        command, environment = zygote_command(self.scratch, theirs.fileno(),
+                                              isolate=self.isolate)
+        self._process = subprocess.Popen(command, pass_fds=[theirs.fileno()], env=environment,
+                                         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                         stderr=subprocess.PIPE, start_new_session=True)
+        theirs.close()
+        self._control = ours
+        self._control.settimeout(120)
+        try:
+            ready = self._control.recv(65536)
+        except OSError:
+            ready = b""
+        if not ready:
+            detail = self._process.stderr.read().decode(errors="replace").strip()[-500:]
+            self._process.kill()
+            raise SandboxUnavailable(f"the sandbox did not start: {detail or 'no output'}")
+
+    def request(self, message: dict, fds: list[int] = ()) -> dict:
+        """One control request to the zygote and its reply."""
+        try:
+            socket.send_fds(self._control, [json.dumps(message).encode()], list(fds))
+            reply = self._control.recv(65536)
+        except OSError as error:
+            raise SlotBroken(str(error)) from None
+        if not reply:
+            raise SlotBroken("the zygote closed its channel")
+        return json.loads(reply)
+
+    def restart(self) -> None:
+        """Replace a broken zygote with a fresh one."""
+        self._stop()
+        self._start()
+
+    def _stop(self) -> None:
+        if self._control is not None:
+            self._control.close()
+        if self._process is not None:
+            try:
+                os.killpg(self._process.pid, 9)
+            except OSError:
+                pass
+            self._process.wait()
+            self._process.stderr.close()
+        self._control = self._process = None
+
+    def close(self) -> None:
+        self._stop()
+        self._forget_submission()
+        if self._owned_scratch:
+            shutil.rmtree(self.scratch, ignore_errors=True)
+
+    # Submissions and stages -----------------------------------------------------
+
+    def open_stage(self, submission: Path, stage_id: str) -> StageSession:
+        inside = self._prepare(submission)
+        return SandboxSession(self, inside, stage_id)
+
+    def _prepare(self, submission: Path) -> str:
+        """Copy the submission into the scratch folder (once); its path inside the sandbox."""
+        submission = submission.resolve()
+        if self._current is None or self._current[0] != submission:
+            self._forget_submission()
+            self._submission_count += 1
+            name = f"submission-{self._submission_count}"
+            copy_submission(submission, self.scratch / name, self.limits, self.uid)
+            (self.scratch / f"{name}-output").mkdir(mode=0o755)
+            self._current = (submission, self.scratch / name)
+        name = self._current[1].name
+        return str(Path(SANDBOX_ROOT if self.isolate else self.scratch) / name)
+
+    def _forget_submission(self) -> None:
+        if self._current is not None:
+            shutil.rmtree(self._current[1], ignore_errors=True)
+            shutil.rmtree(f"{self._current[1]}-output", ignore_errors=True)
+            self._current = None
+
+
+class SandboxSession(StageSession):
+    """One stage of the current submission, served by a forked process."""
+
+    def __init__(self, runtime: SandboxRuntime, directory: str, stage_id: str) -> None:
+        self.runtime = runtime
+        self.directory = directory
+        self.stage_id = stage_id
+        self.message = ""
+        self.handle = _SandboxHandle(self)
+        self._deadline_seconds: float | None = None
+        self._deadline: float | None = None
+        self._socket: socket.socket | None = None
+        self._pid: int | None = None
+        if not (runtime.scratch / Path(directory).name / f"{stage_id}.py").is_file():
+            self.status, self.message = "missing", "missing"
+            return
+        opened = self._spawn()
+        self.status = "graded" if opened is None else "import-error"
+        self.message = opened or ""
+
+    def output(self) -> str:
+        """The start of what the stage's code printed."""
+        path = self.runtime.scratch / f"{Path(self.directory).name}-output" / f"{self.stage_id}.log"
+        try:
+            with open(path, errors="replace") as file:
+                return file.read(OUTPUT_KEEP)
+        except OSError:
+            return ""
+
+    def set_deadline(self, seconds: float | None) -> None:
+        self._deadline_seconds = seconds
+        self._deadline = None if seconds is None else time.monotonic() + seconds
+
+    def _spawn(self) -> str | None:
+        """Fork a fresh stage process; None when it imported, else the import error."""
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+        output_dir = f"{self.directory}-output"
+        request = {"op": "fork", "stage": self.stage_id, "directory": self.directory,
+                   "output": f"{output_dir}/{self.stage_id}.log", "uid": self.runtime.uid,
+                   "limits": {"memory_bytes": self.runtime.limits.memory_bytes,
+                              "processes": self.runtime.limits.processes,
+                              "output_bytes": self.runtime.limits.output_bytes}}
+        try:
+            reply = self.runtime.request(request, [theirs.fileno()])
+        except SlotBroken:
+            self.runtime.restart()
+            reply = self.runtime.request(request, [theirs.fileno()])
+        finally:
+            theirs.close()
+        self._socket, self._pid = ours, reply["pid"]
+        import_deadline = time.monotonic() + IMPORT_SECONDS
+        try:
+            hello = wire.receive(self._socket.fileno(), import_deadline)
+        except wire.Deadline:
+            self._kill()
+            return f"importing {self.stage_id}.py did not finish within {IMPORT_SECONDS:g} s"
+        except (wire.Closed, OSError, ProtocolError):
+            ended = self._kill()
+            return f"importing {self.stage_id}.py ended the process ({ended})"
+        if hello.get("status") == "ready":
+            return None
+        self._kill()
+        return str(hello.get("message", "the stage file could not be imported"))[:500]
+
+    def exchange(self, request: dict) -> dict:
+        """Send one call and wait for its answer, within the test's deadline."""
+        if self._socket is None:
+            problem = self._spawn()
+            if problem is not None:
+                return {"status": "crashed", "detail": problem}
+        try:
+            wire.send(self._socket.fileno(), request)
+            return wire.receive(self._socket.fileno(), self._deadline)
+        except wire.Deadline:
+            self._kill()
+            return {"status": "timeout"}
+        except (wire.Closed, OSError) as error:
+            ended = self._kill()
+            return {"status": "crashed", "detail": ended if isinstance(error, wire.Closed)
+                    else str(error)}
+        except ProtocolError as error:
+            self._kill()
+            return {"status": "crashed", "detail": f"it sent malformed data ({error})"}
+
+    def _kill(self) -> str:
+        """Kill the stage process and everything of the slot's uid; how it ended."""
+        if self._socket is not None:
+            self._socket.close()
+        pid, self._socket, self._pid = self._pid, None, None
+        if pid is None:
+            return "ended"
+        try:
+            return self.runtime.request({"op": "kill", "pid": pid,
+                                         "uid": self.runtime.uid})["exit"]
+        except SlotBroken:
+            self.runtime.restart()
+            return "ended"
+
+    def close(self) -> None:
+        self._kill()
+
+
+class _SandboxHandle(StudentHandle):
+    def __init__(self, session: SandboxSession) -> None:
+        self._session = session
+
+    def _send(self, request: dict) -> dict:
+        return self._session.exchange(request)
+
+
+def copy_submission(source: Path, target: Path, limits: Limits, uid: int | None) -> None:
+    """Copy the regular files and folders of a submission (never symlinks), within limits."""
+    total = 0
+    target.mkdir(mode=0o755)
+    for folder, dirs, files in os.walk(source, followlinks=False):
+        relative = Path(folder).relative_to(source)
+        dirs[:] = [d for d in dirs if not (Path(folder) / d).is_symlink()
+                   and d not in ("__pycache__", ".git")]
+        for d in dirs:
+            (target / relative / d).mkdir(mode=0o755)
+        for name in files:
+            path = Path(folder) / name
+            if path.is_symlink() or not path.is_file():
+                continue
+            total += path.stat().st_size
+            if total > limits.max_submission_bytes:
+                return
+            shutil.copyfile(path, target / relative / name)
+    if uid is not None:
+        for folder, _dirs, files in os.walk(target):
+            os.chown(folder, uid, uid)
+            for name in files:
+                os.chown(Path(folder) / name, uid, uid)
+
+
+def _slot_uid(slot: int) -> int:
+    """An unprivileged uid for this slot, distinct across slots and grading runs."""
+    return 200_000 + (os.getpid() % 100_000) * 8 + slot % 8

@@ -1,0 +1,191 @@
+"""The fork server that runs inside the sandbox: `python -m mapcourse.sandbox.zygote FD`.
+
+It imports numpy and torch once, then forks one process per (submission, stage) on
+request. A forked stage process starts its own session, sends its output to a capped
+file, takes its resource limits, drops to the slot's unprivileged uid, imports the
+stage file and answers calls (`mapcourse.sandbox.calls.run_call`) on the socket it
+was given, until the trusted side closes it. The zygote also kills on request: the
+stage's process group, then every process of the slot's uid (detached ones too).
+
+Control messages arrive on the socket FD (SOCK_SEQPACKET), one JSON object each,
+with the stage's socket attached to `fork` requests.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import resource
+import signal
+import socket
+import sys
+import time
+
+from mapcourse.sandbox import wire
+from mapcourse.sandbox.calls import build_model, describe_exception, run_call
+from mapcourse.sandbox.protocol import Model
+from mapcourse.sandbox.session import import_error_message
+
+STAGE_FD = 3
+
+
+def warm_up() -> None:
+    """Import and exercise what stage code uses, so each fork starts warm."""
+    import numpy  # noqa: F401
+    import torch
+
+    torch.set_num_threads(1)
+    model = build_model(Model((2, 2, 1)))
+    model(torch.zeros(1, 2)).sum().backward()
+    torch.optim.Adam(model.parameters()).step()
+
+
+def main(control_fd: int) -> None:
+    control = socket.socket(fileno=control_fd)
+    warm_up()
+    control.send(json.dumps({"ready": os.getpid()}).encode())
+    while True:
+        try:
+            data, fds, _flags, _address = socket.recv_fds(control, 65536, 1)
+        except OSError:
+            return
+        if not data:
+            return
+        request = json.loads(data)
+        if request["op"] == "fork":
+            reply = {"pid": fork_stage(control, fds[0], request)}
+            os.close(fds[0])
+        elif request["op"] == "kill":
+            reply = {"exit": kill(request["pid"], request["uid"])}
+        else:
+            reply = {"error": f"unknown op {request['op']!r}"}
+        control.send(json.dumps(reply).encode())
+
+
+def fork_stage(control: socket.socket, stage_fd: int, request: dict) -> int:
+    """Fork the process that serves one stage; returns its pid (also its process group)."""
+    pid = os.fork()
+    if pid:
+        return pid
+    try:
+        control.close()
+        os.dup2(stage_fd, STAGE_FD)
+        os.closerange(STAGE_FD + 1, 4096)
+        os.setsid()
+        _enter(request)
+    except BaseException:  # noqa: BLE001 - nothing may escape a forked child
+        os._exit(70)
+    serve(request["stage"], request["directory"])
+    os._exit(0)
+
+
+def _enter(request: dict) -> None:
+    """Point stdio at the capped output file, set limits, become the slot's uid."""
+    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGPIPE):
+        signal.signal(sig, signal.SIG_DFL)
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    null = os.open(os.devnull, os.O_RDONLY)
+    output = os.open(request["output"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+    os.dup2(null, 0)
+    os.dup2(output, 1)
+    os.dup2(output, 2)
+    os.close(null)
+    os.close(output)
+    os.chdir(request["directory"])
+    limits = request["limits"]
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    resource.setrlimit(resource.RLIMIT_NOFILE, (256, 256))
+    resource.setrlimit(resource.RLIMIT_FSIZE, (limits["output_bytes"],) * 2)
+    if limits.get("memory_bytes"):
+        resource.setrlimit(resource.RLIMIT_AS, (limits["memory_bytes"],) * 2)
+    uid = request.get("uid")
+    if uid is not None:
+        resource.setrlimit(resource.RLIMIT_NPROC, (limits["processes"],) * 2)
+        os.setgroups([])
+        os.setgid(uid)
+        os.setuid(uid)
+    os.environ["HOME"] = request["directory"]
+
+
+def serve(stage: str, directory: str) -> None:
+    """Import the stage file, say so, then answer calls until the channel closes."""
+    sys.path.insert(0, directory)
+    path = os.path.join(directory, f"{stage}.py")
+    try:
+        spec = importlib.util.spec_from_file_location(stage, path)
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[stage] = module
+        spec.loader.exec_module(module)
+    except BaseException as error:  # noqa: BLE001 - any failure at import is the student's
+        wire.send(STAGE_FD, {"status": "import-error",
+                             "message": import_error_message(error, f"{stage}.py")})
+        return
+    wire.send(STAGE_FD, {"status": "ready"})
+    namespace = vars(module)
+    while True:
+        try:
+            request = wire.receive(STAGE_FD)
+        except (wire.Closed, OSError, ValueError):
+            return
+        try:
+            response = run_call(namespace, request)
+            wire.send(STAGE_FD, response)
+        except (wire.Closed, BrokenPipeError):
+            return
+        except BaseException as error:  # noqa: BLE001 - report, then keep serving
+            wire.send(STAGE_FD, describe_exception(error))
+
+
+def kill(pid: int, uid: int | None) -> str:
+    """Kill a stage's process group and every process of its uid; how the stage ended."""
+    try:
+        os.killpg(pid, signal.SIGKILL)
+    except OSError:
+        pass
+    if uid is not None:
+        sweep(uid)
+    return _reap(pid)
+
+
+def sweep(uid: int) -> None:
+    """SIGKILL every process of `uid` in this PID namespace (kill(-1) as that uid)."""
+    helper = os.fork()
+    if helper == 0:
+        try:
+            os.setgid(uid)
+            os.setuid(uid)
+            for _ in range(3):
+                os.kill(-1, signal.SIGKILL)
+        except BaseException:  # noqa: BLE001
+            pass
+        os._exit(0)
+    os.waitpid(helper, 0)
+
+
+def _reap(pid: int) -> str:
+    deadline = time.monotonic() + 2
+    while True:
+        try:
+            done, status = os.waitpid(pid, os.WNOHANG)
+        except ChildProcessError:
+            return "ended"
+        if done:
+            break
+        if time.monotonic() > deadline:
+            return "did not end"
+        time.sleep(0.005)
+    while True:  # reap any other finished children
+        try:
+            if os.waitpid(-1, os.WNOHANG)[0] == 0:
+                break
+        except ChildProcessError:
+            break
+    if os.WIFSIGNALED(status):
+        name = signal.Signals(os.WTERMSIG(status)).name
+        return f"killed by {name}"
+    return f"exited with status {os.WEXITSTATUS(status)}"
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]))

@@ -1,0 +1,242 @@
+"""Markdown fragments the pages include with `--8<--`: manifest facts and computed numbers.
+
+Every fragment is a function of the course manifest or of the reference solutions' output,
+so a page never repeats a stage title, a hint or a number by hand.
+"""
+
+from __future__ import annotations
+
+import re
+
+from mapcourse.manifest import Course, Stage
+from mapcourse.site.coin import BetaExample, BlindSpot, WorkedExample
+from mapcourse.site.regression import GaussianCheck, LaplaceCheck
+
+_MARKDOWN_SPECIALS = re.compile(r"([\\`*_\[\]<$])")
+
+
+def escape(text: str) -> str:
+    """Plain text made literal in Markdown: *, _, backticks, brackets and $ lose their meaning."""
+    return _MARKDOWN_SPECIALS.sub(r"\\\1", text)
+
+
+def indent(text: str) -> str:
+    """Text indented four spaces, the body of an admonition."""
+    return "\n".join(f"    {line}" if line else "" for line in text.splitlines())
+
+
+def stage_heading(stage: Stage) -> str:
+    """'Stage 1: Maximum likelihood for a coin' from the manifest."""
+    return f"Stage {stage.number}: {stage.title}"
+
+
+def exercise_box(course: Course, stage: Stage, depth: int = 0) -> str:
+    """Where the stage's exercise lives, for a page `depth` folders below docs/."""
+    up = "../" * depth
+    return (
+        f'!!! abstract "Exercise: {stage_heading(stage)}"\n'
+        + indent(
+            f"You implement this in `{course.exercises_dir.name}/{stage.filename}`; its visible "
+            f"tests are `{course.exercises_dir.name}/test_{stage.filename}`. Run them with "
+            f"`mapcourse check {stage.number}`. The [stage page]({up}{stage.page}) lists what "
+            f"to implement, the hints and the points ({stage.points})."
+        )
+        + "\n"
+    )
+
+
+def stage_header(course: Course, stage: Stage) -> str:
+    """A stage page's title and the box that says where its files are and how to test them."""
+    depth = stage.page.count("/")
+    up = "../" * depth
+    exercises = course.exercises_dir.name
+    rows = [
+        ("Your file", f"`{exercises}/{stage.filename}`"),
+        ("Visible tests", f"`{exercises}/test_{stage.filename}`"),
+        ("Check your work", f"`mapcourse check {stage.number}` (add `--watch` to re-run on save)"),
+        ("Run the tests yourself", f"`pytest {exercises}/test_{stage.filename}`"),
+        ("A hint in the terminal", f"`mapcourse hint {stage.number}`"),
+        ("Points", str(stage.points)),
+        ("Read first", f"[the textbook page on this idea]({up}{stage.concept})"),
+    ]
+    table = "| | |\n|---|---|\n" + "\n".join(f"| {name} | {value} |" for name, value in rows)
+    return f"# {stage_heading(stage)}\n\n" + table + "\n"
+
+
+def stage_hints(stage: Stage) -> str:
+    """The manifest's hints, each folded, and the written derivation when the stage has one."""
+    parts = ["## Hints", "", "Open one at a time; each gives away a little more than the last.", ""]
+    for number, hint in enumerate(stage.hints, start=1):
+        parts += [f'??? tip "Hint {number}"', indent(escape(hint)), ""]
+    if stage.derivation:
+        parts += [
+            "## Written derivation",
+            "",
+            f'!!! question "Derivation ({stage.derivation_points} points, graded by hand)"',
+            indent(escape(stage.derivation)),
+            "",
+        ]
+    return "\n".join(parts)
+
+
+def stages_table(course: Course) -> str:
+    """One row per stage, in the manifest's order: page, concept, file, points."""
+    rows = [
+        f"| {stage.number} | [{stage.title}]({stage.page}) | [concept]({stage.concept}) "
+        f"| `{course.exercises_dir.name}/{stage.filename}` | {stage.points} |"
+        for stage in course.stages
+    ]
+    header = "| Stage | What you build | Read first | Your file | Points |\n|---|---|---|---|---|"
+    total = f"| | **Total** | | | **{course.max_score}** |"
+    return "\n".join([header, *rows, total]) + "\n"
+
+
+def blind_spot_numbers(example: BlindSpot) -> str:
+    """The MLE of the all-heads coin, as the stage 1 reference computes it."""
+    return (
+        f"With {example.heads} heads and {example.tails} tails the reference solution gives "
+        f"`mle({example.heads}, {example.tails}) = {example.mle!r}` and "
+        f"`grid_mle({example.heads}, {example.tails}) = {example.grid_mle!r}`: "
+        f"$\\hat\\theta_{{\\text{{MLE}}}} = {example.mle:g}$, a coin that never lands tails.\n"
+    )
+
+
+def worked_table(example: WorkedExample) -> str:
+    """The source's table: prior, likelihood, product and posterior for each candidate."""
+    table = example.table
+    h, t = example.heads, example.tails
+    header = (
+        f"| $\\theta$ | prior $P(\\theta)$ | likelihood $\\theta^{{{h}}}(1-\\theta)^{{{t}}}$ "
+        "| product $P(D\\mid\\theta)\\,P(\\theta)$ | posterior $P(\\theta\\mid D)$ |\n"
+        "|---:|---:|---:|---:|---:|"
+    )
+    rows = [
+        f"| {theta:g} | {prior:g} | {likelihood:.6g} | {product:.6g} | {posterior:.5f} |"
+        for theta, prior, likelihood, product, posterior in zip(
+            table.theta, table.prior, table.likelihood, table.product, table.posterior,
+            strict=True,
+        )
+    ]
+    total = (
+        f"| sum | {table.prior.sum():g} | | $P(D) =$ **{table.evidence:.6g}** "
+        f"| {table.posterior.sum():g} |"
+    )
+    return "\n".join([header, *rows, total]) + "\n"
+
+
+def worked_results(example: WorkedExample) -> str:
+    """Evidence, posterior, MAP, posterior mean and MLE of the worked example."""
+    table = example.table
+    posterior = ", ".join(
+        f"$P(\\theta = {theta:g} \\mid D) = {p:.5f}$"
+        for theta, p in zip(table.theta, table.posterior, strict=True)
+    )
+    return (
+        f"- Evidence: $P(D) = \\sum_\\theta P(D\\mid\\theta)P(\\theta) = {table.evidence:.6g}$.\n"
+        f"- Posterior: {posterior}.\n"
+        f"- MAP: $\\hat\\theta_{{\\text{{MAP}}}} = {example.map:g}$, the candidate with the larger "
+        "posterior.\n"
+        f"- Posterior mean: $\\sum_\\theta \\theta\\,P(\\theta\\mid D) = "
+        f"{example.posterior_mean:.5f}$.\n"
+        f"- MLE for comparison: ${example.heads}/{example.heads + example.tails} = "
+        f"{example.mle:g}$.\n"
+    )
+
+
+def worked_correction(example: WorkedExample) -> str:
+    """The admonition that corrects the source's reading of its own worked example."""
+    table = example.table
+    low, high = sorted(table.posterior)
+    body = (
+        f"The source reports the MAP estimate {example.map:g} as winning \"barely\", and says "
+        f"the strong prior toward 0.5 \"pulled this from MLE's overconfident {example.mle:g} "
+        "estimate\". Nothing was pulled. The MLE is "
+        f"${example.heads}/{example.heads + example.tails} = {example.mle:g}$, and with this "
+        f"prior the MAP estimate is **also {example.map:g}**: the posterior ranks it first, "
+        f"{high:.5f} against {low:.5f}. A point estimate over two candidates can only jump "
+        "from one to the other; here it stays put.\n\n"
+        "What the prior does change is the posterior: it keeps "
+        f"{table.posterior[0]:.5f} of its mass on $\\theta = {table.theta[0]:g}$, and the "
+        f"posterior mean ${example.posterior_mean:.5f}$ is the number that moves from "
+        f"{example.mle:g} toward {table.theta[0]:g}.\n\n"
+        "The source's \"sum = 0.047\" adds the rounded products; the evidence is "
+        f"{table.evidence:.6g}."
+    )
+    return '!!! warning "Correction: the prior did not move the MAP estimate here"\n' + indent(
+        body
+    ) + "\n"
+
+
+def gaussian_check_table(check: GaussianCheck) -> str:
+    """log N(theta; 0, I/lam), the L2 penalty and the constant, for one theta."""
+    theta = ", ".join(f"{v:g}" for v in check.theta)
+    return (
+        "| $\\theta$ | $\\lambda$ | $\\log p(\\theta)$ | $\\frac{\\lambda}{2}\\lVert\\theta"
+        "\\rVert_2^2$ | $\\frac{d}{2}\\log\\frac{2\\pi}{\\lambda}$ |\n|---|---:|---:|---:|---:|\n"
+        f"| ({theta}) | {check.lam:g} | {check.log_prior:.6f} | {check.penalty:.6f} "
+        f"| {check.constant:.6f} |\n"
+    )
+
+
+def laplace_check_table(check: LaplaceCheck) -> str:
+    """log Laplace(theta; 0, b), the L1 penalty with lam = 1/b and the constant d log(2b)."""
+    theta = ", ".join(f"{v:g}" for v in check.theta)
+    return (
+        "| $\\theta$ | $b$ | $\\log p(\\theta)$ | $\\lambda\\lVert\\theta\\rVert_1$, "
+        "$\\lambda = 1/b$ | $d\\log 2b$ |\n|---|---:|---:|---:|---:|\n"
+        f"| ({theta}) | {check.b:g} | {check.log_prior:.6f} | {check.penalty:.6f} "
+        f"| {check.constant:.6f} |\n"
+    )
+
+
+def sparsity_table(rows: list[tuple[float, int, int]], lam_max: float, d: int) -> str:
+    """Exact zeros among the d MAP weights of ridge and of the lasso, at several lam."""
+    lines = [
+        f"| $\\lambda$ | $\\lambda/\\lambda_{{\\max}}$ | exact zeros, ridge (of {d}) "
+        f"| exact zeros, lasso (of {d}) |",
+        "|---:|---:|---:|---:|",
+    ]
+    lines += [
+        f"| {lam:.4g} | {lam / lam_max:.2g} | {ridge_zeros} | {lasso_zeros} |"
+        for lam, ridge_zeros, lasso_zeros in rows
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def gaps_table(gaps: dict[str, float], lam: float) -> str:
+    """weight_decay_gap for each optimizer, and what it means."""
+    meaning = {
+        "sgd": "coupled: the same as $\\frac{\\lambda}{2}\\lVert w\\rVert^2$ in the loss",
+        "adam": "coupled L2: the same as $\\frac{\\lambda}{2}\\lVert w\\rVert^2$ in the loss",
+        "adamw": "decoupled: not an L2 term in the loss",
+    }
+    lines = [
+        f"| optimizer | `weight_decay_gap(..., lam={lam:g})` | reading |",
+        "|---|---:|---|",
+    ]
+    lines += [f"| `{name}` | {gap:.3g} | {meaning.get(name, '')} |" for name, gap in gaps.items()]
+    return "\n".join(lines) + "\n"
+
+
+def weight_decay_table(cases: list[tuple[float, float, int, float]]) -> str:
+    """weight_decay_for_prior for a few priors, noise variances and data sizes."""
+    lines = [
+        "| prior precision $\\lambda$ | noise variance $\\sigma^2$ | $n$ "
+        "| `weight_decay` $= 2\\sigma^2\\lambda/n$ |",
+        "|---:|---:|---:|---:|",
+    ]
+    lines += [f"| {p:g} | {s:g} | {n} | {wd:g} |" for p, s, n, wd in cases]
+    return "\n".join(lines) + "\n"
+
+
+def beta_results(example: BetaExample) -> str:
+    """MLE, Beta MAP and posterior mean of the 3-heads coin."""
+    a_post, b_post = example.posterior
+    a_flat, b_flat = example.flat_posterior
+    return (
+        f"| prior | posterior | MLE | MAP (mode) | posterior mean |\n|---|---|---:|---:|---:|\n"
+        f"| Beta({example.a:g}, {example.b:g}) | Beta({a_post:g}, {b_post:g}) "
+        f"| {example.mle:g} | {example.map:.6g} | {example.posterior_mean:.6g} |\n"
+        f"| Beta(1, 1), flat | Beta({a_flat:g}, {b_flat:g}) "
+        f"| {example.mle:g} | {example.flat_map:.6g} | {example.flat_mean:.6g} |\n"
+    )
