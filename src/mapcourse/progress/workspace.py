@@ -72,6 +72,6 @@ def textbook_link(course: Course, stage: Stage) -> str:
     else the page's path in the course's docs."""
     base = read_state(course, RELEASE_INFO).get("textbook")
     if base:
-        page = stage.page.removesuffix(".md").removesuffix("index")
-        return f"{base.rstrip('/')}/{page}/".replace("//", "/").replace(":/", "://")
+        page = stage.page.removesuffix(".md").removesuffix("index").strip("/")
+        return f"{base.rstrip('/')}/{page}/"
     return f"docs/{stage.page}"

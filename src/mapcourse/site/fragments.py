@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
+
 from mapcourse.manifest import Course, Stage
 from mapcourse.site.coin import BetaExample, BlindSpot, WorkedExample
 from mapcourse.site.regression import GaussianCheck, LaplaceCheck
@@ -89,6 +91,20 @@ def stages_table(course: Course) -> str:
     header = "| Stage | What you build | Read first | Your file | Points |\n|---|---|---|---|---|"
     total = f"| | **Total** | | | **{course.max_score}** |"
     return "\n".join([header, *rows, total]) + "\n"
+
+
+def stage_list(course: Course, depth: int) -> str:
+    """A numbered list of the stages with their points, for a page `depth` folders down."""
+    up = "../" * depth
+    lines = []
+    for stage in course.stages:
+        written = (
+            f", {stage.derivation_points} of them for a written derivation"
+            if stage.derivation else ""
+        )
+        lines.append(f"{stage.number}. [{stage.title}]({up}{stage.page}): "
+                     f"{stage.points} points{written}.")
+    return "\n".join(lines) + "\n"
 
 
 def blind_spot_numbers(example: BlindSpot) -> str:
@@ -189,8 +205,11 @@ def laplace_check_table(check: LaplaceCheck) -> str:
     )
 
 
-def sparsity_table(rows: list[tuple[float, int, int]], lam_max: float, d: int) -> str:
+def sparsity_table(
+    rows: list[tuple[float, int, int]], lam_max: float, true_weights: np.ndarray, n: int
+) -> str:
     """Exact zeros among the d MAP weights of ridge and of the lasso, at several lam."""
+    d = true_weights.size
     lines = [
         f"| $\\lambda$ | $\\lambda/\\lambda_{{\\max}}$ | exact zeros, ridge (of {d}) "
         f"| exact zeros, lasso (of {d}) |",
@@ -199,6 +218,13 @@ def sparsity_table(rows: list[tuple[float, int, int]], lam_max: float, d: int) -
     lines += [
         f"| {lam:.4g} | {lam / lam_max:.2g} | {ridge_zeros} | {lasso_zeros} |"
         for lam, ridge_zeros, lasso_zeros in rows
+    ]
+    weights = ", ".join(f"{w:g}" for w in true_weights)
+    lines += [
+        "",
+        f"The data: $n = {n}$ examples of ${d}$ standardised features, $y = Xw + \\varepsilon$ "
+        f"with $w = ({weights})$ and noise $\\varepsilon \\sim \\mathcal{{N}}(0, I)$; "
+        f"here $\\lambda_{{\\max}} = {lam_max:.4g}$. Ridge uses $\\sigma^2 = 1$.",
     ]
     return "\n".join(lines) + "\n"
 

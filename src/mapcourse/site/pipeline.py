@@ -44,6 +44,7 @@ def page_fragments(course: Course) -> dict[str, str]:
     paths = regression.paths(course)
     texts = {
         "course/stages.md": fragments.stages_table(course),
+        "course/stage-list.md": fragments.stage_list(course, depth=1),
         "coin/blind-spot.md": fragments.blind_spot_numbers(coin.blind_spot(course)),
         "coin/worked-table.md": fragments.worked_table(worked),
         "coin/worked-results.md": fragments.worked_results(worked),
@@ -52,7 +53,8 @@ def page_fragments(course: Course) -> dict[str, str]:
         "gaussian/check.md": fragments.gaussian_check_table(regression.gaussian_check(course)),
         "laplace/check.md": fragments.laplace_check_table(regression.laplace_check(course)),
         "laplace/sparsity.md": fragments.sparsity_table(
-            regression.sparsity(course), paths.lam_max, paths.lasso.shape[1]
+            regression.sparsity(course), paths.lam_max, regression.TRUE_WEIGHTS,
+            regression.toy_regression()[0].shape[0],
         ),
     }
     texts.update(decay_fragments(course))

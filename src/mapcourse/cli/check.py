@@ -1,0 +1,133 @@
+"""`mapcourse check [STAGE] [--watch]`: where you stand, what fails first, what to do next."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import textwrap
+from pathlib import Path
+
+from mapcourse.cli import UsageError
+from mapcourse.manifest import Course, CourseNotFound, load_course
+from mapcourse.progress import NOT_STARTED, PASSED, StageProgress, check_progress
+from mapcourse.progress.workspace import stage_dir, textbook_link
+
+STYLES = {PASSED: "green", "failing": "red", NOT_STARTED: "yellow", "no tests": "dim"}
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "check", help="run the visible tests and show your progress",
+        description="Run the visible tests of every stage (or one), show which stages pass, "
+                    "the first failure of the stage you are on, and what to do next.")
+    parser.add_argument("stage", nargs="?", metavar="STAGE",
+                        help="only this stage: its number (2) or id")
+    parser.add_argument("--watch", action="store_true",
+                        help="check again each time a file in exercises/ changes")
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        course = load_course()
+        stages = [course.stage(args.stage)] if args.stage else list(course.stages)
+    except CourseNotFound as error:
+        raise UsageError(f"{error}; run this inside your course repository") from None
+    except KeyError as error:
+        raise UsageError(error.args[0]) from None
+    if args.watch:
+        return watch(course, stages)
+    progress = check_progress(course, stages)
+    show(course, progress)
+    return 0 if all(stage.status == PASSED for stage in progress) else 1
+
+
+def watch(course: Course, stages: list) -> int:
+    """Check, then check again after every change to a .py file of the exercises."""
+    try:
+        from watchfiles import watch as changes
+    except ModuleNotFoundError:
+        raise UsageError("--watch needs watchfiles: pip install watchfiles") from None
+    folders = sorted({str(course.exercises_dir), str(stage_dir(course))})
+    show(course, check_progress(course, stages), watching=True)
+    try:
+        for _ in changes(*folders, watch_filter=lambda _, path: path.endswith(".py")):
+            show(course, check_progress(course, stages), watching=True)
+    except KeyboardInterrupt:
+        return 0
+    return 0
+
+
+def show(course: Course, progress: list[StageProgress], watching: bool = False) -> None:
+    """Print the table of stages and the next step, in colour on a terminal."""
+    report = "\n".join([*table(course, progress), "", *next_step(course, progress)])
+    if watching:
+        report += "\n\nWatching exercises/ for changes; Ctrl-C to stop."
+    if not sys.stdout.isatty():
+        print(report, flush=True)
+        return
+    from rich.console import Console
+    from rich.markup import escape
+
+    console = Console(highlight=False)
+    if watching:
+        console.clear()
+    for status, style in STYLES.items():
+        report = escape(report).replace(f" {status} ", f" [{style}]{status}[/{style}] ")
+    console.print(report)
+
+
+def table(course: Course, progress: list[StageProgress]) -> list[str]:
+    passing = sum(stage.status == PASSED for stage in progress)
+    width = max(len(stage.stage.title) for stage in progress)
+    lines = [f"{course.title}: {passing} of {len(progress)} stages pass", ""]
+    for stage in progress:
+        tests = f"{stage.passed}/{len(stage.tests)} tests pass" if stage.tests else ""
+        lines.append(f"  {stage.stage.number}  {stage.stage.title:<{width}}  "
+                     f" {stage.status:<12} {tests}".rstrip())
+    return lines
+
+
+def next_step(course: Course, progress: list[StageProgress]) -> list[str]:
+    """The first failure of the stage to work on, in plain words, and what to do next."""
+    current = next((stage for stage in progress if stage.status in ("failing", NOT_STARTED)),
+                   None)
+    if current is None:
+        if all(stage.status == PASSED for stage in progress):
+            return ["Every stage here passes its visible tests. Commit and push to hand in:",
+                    "  git add exercises && git commit -m 'My solutions' && git push"]
+        return ["No visible tests for the remaining stages: the grader tests them when "
+                "you push."]
+    stage = current.stage
+    where = _relative(stage_dir(course) / stage.filename, course.root)
+    lines = [f"Stage {stage.number}, {stage.title}:"]
+    failure = current.first_failure
+    if failure is not None and current.status != NOT_STARTED:
+        failing = len(current.tests) - current.passed
+        lines[0] += f" {failing} of {len(current.tests)} tests fail. The first:"
+        lines += _wrap(failure.title, "  ") + _wrap(failure.message, "    ")
+        lines += ["", f"Next: fix {where}, then run `mapcourse check {stage.number}`.",
+                  f"Stuck? `mapcourse hint {stage.number}` gives a hint; the textbook page "
+                  f"is {textbook_link(course, stage)}"]
+    else:
+        lines[0] += " not started yet."
+        if failure is not None:
+            lines += _wrap(failure.message, "  ")
+        lines += ["", f"Next: read {textbook_link(course, stage)}, then open {where} and "
+                      "replace each `raise NotImplementedError(...)` with your code.",
+                  f"Run `mapcourse check {stage.number}` to test it; "
+                  f"`mapcourse hint {stage.number}` gives a hint."]
+    return lines
+
+
+def _wrap(text: str, indent: str) -> list[str]:
+    return [wrapped for line in text.splitlines() or [""]
+            for wrapped in textwrap.wrap(line, 92, initial_indent=indent,
+                                         subsequent_indent=indent) or [indent]]
+
+
+def _relative(path: Path, root: Path) -> str:
+    try:
+        return str(path.relative_to(root))
+    except ValueError:
+        return str(path)

@@ -1,0 +1,123 @@
+"""Grading many submissions: one sandbox slot per job, jobs in parallel.
+
+With jobs > 1 each worker process owns one slot (a warm zygote) for the whole run;
+the parent imports everything first, so forked workers start warm too.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import shutil
+import tempfile
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from pathlib import Path
+
+from mapcourse.grading.discover import Submission
+from mapcourse.grading.results import GradeReport, StageResult, SubmissionResult, TestResult
+from mapcourse.grading.runner import grade_submission
+from mapcourse.manifest import Course
+from mapcourse.sandbox.isolated import Limits, SandboxRuntime
+
+
+@dataclass(frozen=True)
+class Settings:
+    """How to grade: isolation, limits, per-test timeout, parallel jobs."""
+
+    isolate: bool = True
+    limits: Limits = Limits()
+    timeout: float = 10.0
+    jobs: int = 1
+
+
+_worker: dict = {}
+
+
+def grade_all(course: Course, submissions: list[Submission], settings: Settings,
+              on_result: Callable[[SubmissionResult], None] = lambda result: None
+              ) -> GradeReport:
+    """Grade every submission; results come back in the order given."""
+    _warm_up(course)
+    scratch = Path(tempfile.mkdtemp(prefix="mapcourse-grade-"))
+    scratch.chmod(0o711)
+    results: dict[str, SubmissionResult] = {}
+    try:
+        jobs = max(1, min(settings.jobs, len(submissions)))
+        grader = _in_parallel if jobs > 1 else _in_process
+        for result in grader(course, submissions, settings, scratch, jobs):
+            results[result.id] = result
+            on_result(result)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    name = "bubblewrap" if settings.isolate else "none (--no-sandbox)"
+    return GradeReport(course.max_score, tuple(results[s.id] for s in submissions), name)
+
+
+def _in_process(course: Course, submissions: list[Submission], settings: Settings,
+                scratch: Path, jobs: int) -> Iterator[SubmissionResult]:
+    with SandboxRuntime(isolate=settings.isolate, limits=settings.limits,
+                        scratch=_slot_folder(scratch)) as runtime:
+        for submission in submissions:
+            yield _grade_safely(course, submission, runtime, settings)
+
+
+def _in_parallel(course: Course, submissions: list[Submission], settings: Settings,
+                 scratch: Path, jobs: int) -> Iterator[SubmissionResult]:
+    context = multiprocessing.get_context("fork")
+    remaining = list(submissions)
+    with ProcessPoolExecutor(jobs, mp_context=context, initializer=_start_worker,
+                             initargs=(course, settings, scratch)) as pool:
+        try:
+            for result in pool.map(_grade_in_worker, remaining):
+                remaining = [s for s in remaining if s.id != result.id]
+                yield result
+        except BrokenProcessPool:
+            pass
+    if remaining:  # a worker died: finish here, one slot, one at a time
+        yield from _in_process(course, remaining, settings, scratch, 1)
+
+
+def _start_worker(course: Course, settings: Settings, scratch: Path) -> None:
+    runtime = SandboxRuntime(isolate=settings.isolate, limits=settings.limits,
+                             scratch=_slot_folder(scratch))
+    multiprocessing.util.Finalize(runtime, runtime.close, exitpriority=10)
+    _worker.update(course=course, settings=settings, runtime=runtime)
+
+
+def _grade_in_worker(submission: Submission) -> SubmissionResult:
+    return _grade_safely(_worker["course"], submission, _worker["runtime"], _worker["settings"])
+
+
+def _grade_safely(course: Course, submission: Submission, runtime: SandboxRuntime,
+                  settings: Settings) -> SubmissionResult:
+    """Grade one submission; if grading itself fails, every stage says so (never no row)."""
+    try:
+        return grade_submission(course, submission.path, runtime, submission_id=submission.id,
+                                timeout=settings.timeout)
+    except Exception as error:  # noqa: BLE001 - the submission still gets its row
+        runtime.restart()
+        message = f"the grader could not grade this submission ({type(error).__name__}: {error})"
+        stages = tuple(StageResult(stage.id, stage.points, "graded",
+                                   (TestResult("grading", 0.0, float(stage.points), "error",
+                                               message),))
+                       for stage in course.stages)
+        return SubmissionResult(submission.id, stages, course.max_score)
+
+
+def _slot_folder(scratch: Path) -> Path:
+    folder = Path(tempfile.mkdtemp(prefix="slot-", dir=scratch))
+    folder.chmod(0o755)
+    return folder
+
+
+def _warm_up(course: Course) -> None:
+    """Import the hidden suites' dependencies once, before any worker forks."""
+    import hypothesis  # noqa: F401
+    import torch  # noqa: F401
+
+    from mapcourse.reference import reference
+
+    for stage in course.stages:
+        reference(stage.id)

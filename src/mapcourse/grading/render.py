@@ -1,0 +1,99 @@
+"""Grading results as text: the contract's JSON, the instructor's table, the student's
+feedback, Gradescope's results.json and the class CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from rich.console import Console
+from rich.table import Table
+
+from mapcourse.grading.results import GradeReport, StageResult, SubmissionResult
+from mapcourse.manifest import Course
+
+STAGE_LABEL = {"missing": "missing", "import-error": "import error"}
+
+
+def to_json(report: GradeReport) -> str:
+    return json.dumps(report.to_json(), indent=2) + "\n"
+
+
+def to_csv(report: GradeReport, course: Course) -> str:
+    """id, one column per stage, total."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["id", *(stage.id for stage in course.stages), "total"])
+    for submission in report.submissions:
+        writer.writerow([submission.id, *(_number(stage.score) for stage in submission.stages),
+                         _number(submission.score)])
+    return out.getvalue()
+
+
+def table(report: GradeReport, course: Course, console: Console) -> None:
+    """Print the class as a table: a row per submission, a column per stage."""
+    grid = Table(title=f"{course.title}: {len(report.submissions)} submission(s)",
+                 caption=f"sandbox: {report.sandbox}")
+    grid.add_column("submission", style="bold")
+    for stage in course.stages:
+        grid.add_column(f"{stage.number}. {stage.id.split('_', 1)[1]}", justify="right")
+    grid.add_column(f"total /{course.max_score}", justify="right", style="bold")
+    for submission in report.submissions:
+        grid.add_row(submission.id, *(_cell(stage) for stage in submission.stages),
+                     _number(submission.score))
+    console.print(grid)
+
+
+def _cell(stage: StageResult) -> str:
+    if stage.status != "graded":
+        return f"[red]{STAGE_LABEL[stage.status]}[/red]"
+    colour = "green" if stage.score == stage.max_score else "yellow" if stage.score else "red"
+    return f"[{colour}]{_number(stage.score)}[/{colour}]"
+
+
+def _number(value: float) -> str:
+    return f"{value:g}"
+
+
+def feedback(submission: SubmissionResult, course: Course) -> str:
+    """Markdown for the student: per stage, what passed, what failed and why."""
+    lines = [f"# Feedback for {submission.id}", "",
+             f"**Total: {_number(submission.score)} / {submission.max_score}**", ""]
+    for stage, result in zip(course.stages, submission.stages, strict=True):
+        lines += [f"## Stage {stage.number}: {stage.title} — "
+                  f"{_number(result.score)} / {result.max_score}", ""]
+        if result.status == "missing":
+            lines += [f"`{stage.filename}` is missing from the submission.", ""]
+            continue
+        if result.status == "import-error":
+            lines += [f"`{stage.filename}` could not be imported: {result.message}", "",
+                      "Fix this first: no test of the stage can run until the file imports.",
+                      ""]
+            continue
+        for test in result.tests:
+            mark = "✓" if test.status == "passed" else "✗"
+            lines.append(f"- {mark} {test.name} ({_number(test.score)}/"
+                         f"{_number(test.max_score)})")
+            if test.status != "passed":
+                lines.append(f"  - {test.status}: {test.message}")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def gradescope(submission: SubmissionResult) -> str:
+    """Gradescope's results.json: a test per group, plus a test per stage not graded."""
+    tests = []
+    for stage in submission.stages:
+        if stage.status != "graded":
+            tests.append({"name": f"{stage.stage}: stage file", "score": 0.0,
+                          "max_score": float(stage.max_score),
+                          "output": f"{STAGE_LABEL[stage.status]}: {stage.message}",
+                          "visibility": "visible"})
+        for test in stage.tests:
+            tests.append({"name": f"{stage.stage}: {test.name}", "score": test.score,
+                          "max_score": test.max_score,
+                          "output": test.message if test.status != "passed" else "passed",
+                          "visibility": "visible"})
+    return json.dumps({"score": submission.score, "visibility": "visible",
+                       "stdout_visibility": "hidden", "tests": tests}, indent=2) + "\n"
