@@ -53,10 +53,14 @@ def run_stages(course: Course, stages: list[Stage]) -> dict[str, tuple[TestOutco
 
 
 def run_stage(course: Course, stage: Stage) -> tuple[TestOutcome, ...]:
-    """Run `pytest exercises/test_<stage>.py` with the progress plugin; read its outcomes."""
+    """Run `pytest exercises/test_<stage>.py` with the progress plugin; read its outcomes.
+
+    Installed pytest plugins are not loaded: hypothesis's alone takes a second to import.
+    """
     with tempfile.TemporaryDirectory(prefix="mapcourse-check-") as scratch:
         out = Path(scratch) / "outcomes.jsonl"
-        env = os.environ | {OUT: str(out), "MAPCOURSE_STAGE_DIR": str(stage_dir(course))}
+        env = os.environ | {OUT: str(out), "MAPCOURSE_STAGE_DIR": str(stage_dir(course)),
+                            "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"}
         command = [sys.executable, "-P", "-m", "pytest", str(visible_tests(course, stage)),
                    "-q", "-p", "mapcourse.progress.plugin", "-p", "no:cacheprovider",
                    "--rootdir", str(course.root)]

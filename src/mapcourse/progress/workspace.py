@@ -68,10 +68,16 @@ def is_pristine(course: Course, stage: Stage) -> bool:
 
 
 def textbook_link(course: Course, stage: Stage) -> str:
-    """The stage's textbook page: a URL when the release names the textbook's address,
-    else the page's path in the course's docs."""
-    base = read_state(course, RELEASE_INFO).get("textbook")
-    if base:
-        page = stage.page.removesuffix(".md").removesuffix("index").strip("/")
-        return f"{base.rstrip('/')}/{page}/"
-    return f"docs/{stage.page}"
+    """The stage's textbook page: in a student repository as the release names it, in
+    the course repository the page's file in docs/."""
+    info = read_state(course, RELEASE_INFO)
+    return page_link(info.get("textbook"), stage) if info else f"docs/{stage.page}"
+
+
+def page_link(textbook: str | None, stage: Stage) -> str:
+    """The URL of the stage's page on the textbook site (mkdocs: `a/b.md` is `a/b/`), or
+    the page's name when the site's address is not known."""
+    if not textbook:
+        return f"{stage.page.removesuffix('.md')} in the course textbook"
+    page = stage.page.removesuffix(".md").removesuffix("index").strip("/")
+    return f"{textbook.rstrip('/')}/{page}/"
