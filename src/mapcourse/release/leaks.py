@@ -59,7 +59,10 @@ def solution_lines(course: Course) -> list[Secret]:
                 inside.append((text, f"solutions/{stage.filename}:{number}"))
             elif not region:
                 outside.add(text)
-    return [Secret(text, origin) for text, origin in inside
+    first: dict[str, str] = {}
+    for text, origin in inside:
+        first.setdefault(text, origin)
+    return [Secret(text, origin) for text, origin in first.items()
             if len(text) >= MIN_CHARS and text not in outside]
 
 

@@ -13,8 +13,10 @@ from pathlib import Path
 
 import mapcourse
 
+# The student commands, the pytest plugin `check` loads by name, and the checks that
+# teach (the visible tests' vocabulary, which students may use in tests of their own).
 ROOTS = ("mapcourse.__main__", "mapcourse.cli", "mapcourse.cli.check", "mapcourse.cli.hint",
-         "mapcourse.progress.plugin")
+         "mapcourse.progress.plugin", "mapcourse.checks")
 INSTRUCTOR_ONLY = ("mapcourse.reference", "mapcourse.grading", "mapcourse.stubs",
                    "mapcourse.release", "mapcourse.site", "mapcourse.cli.grade",
                    "mapcourse.cli.release", "mapcourse.cli.stubs")
