@@ -7,8 +7,8 @@ import sys
 import time
 from pathlib import Path
 
-from mapcourse.site.pipeline import build, generate
 from mapcourse.site.katex import KatexMissing
+from mapcourse.site.pipeline import build, generate
 
 
 def main(argv: list[str] | None = None) -> int:

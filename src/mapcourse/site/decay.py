@@ -3,19 +3,25 @@
 weight_decay=lam adds lam * w to each gradient, the gradient of (lam/2) ||w||^2: SGD and Adam
 then minimise MSE + (lam/2) ||w||^2 (coupled L2). AdamW shrinks w by lr * lam * w outside the
 adaptive step (decoupled), so it follows another path to another point.
+
+torch is imported inside the functions: the build runs them in a worker process while the
+main process draws the other figures, and only the worker pays for importing torch.
 """
 
 from __future__ import annotations
 
 import copy
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-import torch
-from torch import nn
 
 from mapcourse.manifest import Course
 from mapcourse.site.reference import load_reference
+
+if TYPE_CHECKING:
+    import torch
+    from torch import nn
 
 OPTIMIZERS = ("sgd", "adam", "adamw")
 LAM = 0.5
@@ -34,6 +40,9 @@ class Trajectories:
 
 def toy_problem(n: int = 32, seed: int = 0) -> tuple[nn.Linear, torch.Tensor, torch.Tensor]:
     """nn.Linear(2, 1) and data y = X (2, -1)^T + 0.1 noise, all seeded."""
+    import torch
+    from torch import nn
+
     generator = torch.Generator().manual_seed(seed)
     X = torch.randn(n, 2, generator=generator)
     y = X @ torch.tensor([[2.0], [-1.0]]) + 0.1 * torch.randn(n, 1, generator=generator)
@@ -64,7 +73,9 @@ def trajectories(course: Course) -> Trajectories:
     X_with_bias = np.hstack([X.numpy(), np.ones((X.shape[0], 1))]).astype(float)
     map_weights = stage3.map_ridge(X_with_bias, y.numpy().ravel(), 1.0, X.shape[0] * LAM / 2)
     return Trajectories(
-        weight_decay={name: _trained_weights(course, name, weight_decay=LAM) for name in OPTIMIZERS},
+        weight_decay={
+            name: _trained_weights(course, name, weight_decay=LAM) for name in OPTIMIZERS
+        },
         l2={name: _trained_weights(course, name, l2=LAM) for name in OPTIMIZERS},
         map_weights=map_weights[:2],
     )
@@ -83,6 +94,24 @@ def gaps(course: Course) -> dict[str, float]:
 def weight_decays(
     course: Course, cases=((1.0, 1.0, 32), (1.0, 0.25, 32), (0.0016, 1.0, 32))
 ) -> list[tuple[float, float, int, float]]:
-    """(prior_precision, noise_var, n, weight_decay) with weight_decay = 2 noise_var precision / n."""
+    """(prior_precision, noise_var, n, weight_decay): weight_decay = 2 noise_var precision / n."""
     stage5 = load_reference(course, "stage5_weight_decay")
     return [(p, s, n, stage5.weight_decay_for_prior(p, s, n)) for p, s, n in cases]
+
+
+@dataclass(frozen=True)
+class DecayResults:
+    """Everything the weight-decay page shows: trajectories, gaps and prior conversions."""
+
+    trajectories: Trajectories
+    gaps: dict[str, float]
+    weight_decays: list[tuple[float, float, int, float]]
+    lam: float = LAM
+
+
+def decay_results(course: Course) -> DecayResults:
+    """Train every run the weight-decay page needs (single-threaded: the models are tiny)."""
+    import torch
+
+    torch.set_num_threads(1)
+    return DecayResults(trajectories(course), gaps(course), weight_decays(course))

@@ -1,4 +1,4 @@
-"""Figures for the coin pages: the likelihood and its MLE, the discrete posterior, the Beta posterior."""
+"""Figures for the coin pages: likelihood and MLE, the discrete posterior, the Beta posterior."""
 
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ def likelihood_figure(examples: list[BlindSpot], path: Path) -> bool:
             xytext=(-8, -14),
             ha="right",
         )
-        ax.set_title(f"{example.heads} heads, {example.tails} tails")
+        ax.set_title(flips(example.heads, example.tails))
         ax.set_xlabel(r"$\theta$ (probability of heads)")
         ax.set_ylabel(r"likelihood $P(D \mid \theta)$")
         ax.set_xlim(0, 1)
@@ -35,7 +35,7 @@ def likelihood_figure(examples: list[BlindSpot], path: Path) -> bool:
 
 
 def discrete_posterior_figure(example: WorkedExample, path: Path) -> bool:
-    """Prior, likelihood and posterior = prior x likelihood / evidence as bars over the candidates."""
+    """Prior, likelihood and posterior = prior x likelihood / evidence, as bars per candidate."""
     table = example.table
     fig, axes = figure(3, width=9.5, height=3.0)
     labels = [f"{theta:g}" for theta in table.theta]
@@ -65,23 +65,32 @@ def beta_figure(example: BetaExample, path: Path) -> bool:
     fig, axes = figure(1, width=6.5, height=3.2)
     ax = axes[0]
     a_post, b_post = example.posterior
-    ax.plot(theta, beta_density(theta, example.a, example.b), color=COLORS["prior"],
-            label=f"prior Beta({example.a:g}, {example.b:g})")
-    ax.plot(theta, beta_density(theta, a_post, b_post), color=COLORS["posterior"],
-            label=f"posterior Beta({a_post:g}, {b_post:g})")
+    ax.plot(
+        theta,
+        beta_density(theta, example.a, example.b),
+        color=COLORS["prior"],
+        label=f"prior Beta({example.a:g}, {example.b:g})",
+    )
+    ax.plot(
+        theta,
+        beta_density(theta, a_post, b_post),
+        color=COLORS["posterior"],
+        label=f"posterior Beta({a_post:g}, {b_post:g})",
+    )
     marks = [
         ("MLE", example.mle, COLORS["mle"], ":"),
         ("MAP", example.map, COLORS["map"], "--"),
         ("posterior mean", example.posterior_mean, COLORS["mean"], "-."),
     ]
     for name, value, color, style in marks:
-        ax.axvline(value, color=color, linestyle=style, linewidth=1.2,
-                   label=f"{name} = {value:.4g}")
+        ax.axvline(
+            value, color=color, linestyle=style, linewidth=1.2, label=f"{name} = {value:.4g}"
+        )
     ax.set_xlabel(r"$\theta$")
     ax.set_ylabel("density")
     ax.set_xlim(0, 1)
     ax.set_ylim(bottom=0)
-    ax.set_title(f"{example.heads} heads, {example.tails} tails")
+    ax.set_title(flips(example.heads, example.tails))
     ax.legend(loc="upper left", fontsize=8)
     return save(fig, path)
 
@@ -90,3 +99,8 @@ def beta_density(theta: np.ndarray, a: float, b: float) -> np.ndarray:
     """theta^(a-1) (1-theta)^(b-1) / B(a, b) for theta in (0, 1), B(a, b) = G(a) G(b) / G(a+b)."""
     log_beta = math.lgamma(a) + math.lgamma(b) - math.lgamma(a + b)
     return np.exp((a - 1) * np.log(theta) + (b - 1) * np.log1p(-theta) - log_beta)
+
+
+def flips(heads: int, tails: int) -> str:
+    """'4 heads, 1 tail'."""
+    return f"{heads} head{'s' * (heads != 1)}, {tails} tail{'s' * (tails != 1)}"

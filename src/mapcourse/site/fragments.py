@@ -100,10 +100,12 @@ def stage_list(course: Course, depth: int) -> str:
     for stage in course.stages:
         written = (
             f", {stage.derivation_points} of them for a written derivation"
-            if stage.derivation else ""
+            if stage.derivation
+            else ""
         )
-        lines.append(f"{stage.number}. [{stage.title}]({up}{stage.page}): "
-                     f"{stage.points} points{written}.")
+        lines.append(
+            f"{stage.number}. [{stage.title}]({up}{stage.page}): {stage.points} points{written}."
+        )
     return "\n".join(lines) + "\n"
 
 
@@ -120,16 +122,18 @@ def blind_spot_numbers(example: BlindSpot) -> str:
 def worked_table(example: WorkedExample) -> str:
     """The source's table: prior, likelihood, product and posterior for each candidate."""
     table = example.table
-    h, t = example.heads, example.tails
     header = (
-        f"| $\\theta$ | prior $P(\\theta)$ | likelihood $\\theta^{{{h}}}(1-\\theta)^{{{t}}}$ "
-        "| product $P(D\\mid\\theta)\\,P(\\theta)$ | posterior $P(\\theta\\mid D)$ |\n"
-        "|---:|---:|---:|---:|---:|"
+        "| $\\theta$ | prior $P(\\theta)$ | likelihood $P(D\\mid\\theta)$ | product "
+        "| posterior $P(\\theta\\mid D)$ |\n|---:|---:|---:|---:|---:|"
     )
     rows = [
         f"| {theta:g} | {prior:g} | {likelihood:.6g} | {product:.6g} | {posterior:.5f} |"
         for theta, prior, likelihood, product, posterior in zip(
-            table.theta, table.prior, table.likelihood, table.product, table.posterior,
+            table.theta,
+            table.prior,
+            table.likelihood,
+            table.product,
+            table.posterior,
             strict=True,
         )
     ]
@@ -164,9 +168,9 @@ def worked_correction(example: WorkedExample) -> str:
     table = example.table
     low, high = sorted(table.posterior)
     body = (
-        f"The source reports the MAP estimate {example.map:g} as winning \"barely\", and says "
+        f'The source reports the MAP estimate {example.map:g} as winning "barely", and says '
         f"the strong prior toward 0.5 \"pulled this from MLE's overconfident {example.mle:g} "
-        "estimate\". Nothing was pulled. The MLE is "
+        'estimate". Nothing was pulled. The MLE is '
         f"${example.heads}/{example.heads + example.tails} = {example.mle:g}$, and with this "
         f"prior the MAP estimate is **also {example.map:g}**: the posterior ranks it first, "
         f"{high:.5f} against {low:.5f}. A point estimate over two candidates can only jump "
@@ -175,12 +179,14 @@ def worked_correction(example: WorkedExample) -> str:
         f"{table.posterior[0]:.5f} of its mass on $\\theta = {table.theta[0]:g}$, and the "
         f"posterior mean ${example.posterior_mean:.5f}$ is the number that moves from "
         f"{example.mle:g} toward {table.theta[0]:g}.\n\n"
-        "The source's \"sum = 0.047\" adds the rounded products; the evidence is "
+        'The source\'s "sum = 0.047" adds the rounded products; the evidence is '
         f"{table.evidence:.6g}."
     )
-    return '!!! warning "Correction: the prior did not move the MAP estimate here"\n' + indent(
-        body
-    ) + "\n"
+    return (
+        '!!! warning "Correction: the prior did not move the MAP estimate here"\n'
+        + indent(body)
+        + "\n"
+    )
 
 
 def gaussian_check_table(check: GaussianCheck) -> str:

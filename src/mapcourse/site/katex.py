@@ -32,7 +32,9 @@ def install_katex(root: Path) -> Path:
         )
     done = subprocess.run(
         [npm, "ci", "--no-audit", "--no-fund", "--loglevel=error"],
-        cwd=root, capture_output=True, text=True,
+        cwd=root,
+        capture_output=True,
+        text=True,
     )
     if done.returncode != 0 or not (dist / "katex.min.js").is_file():
         raise KatexMissing(f"`npm ci` could not install KaTeX:\n{done.stderr.strip()}")

@@ -6,19 +6,28 @@ generate(root) writes, under the course root:
 - build/textbook/**.md       fragments the pages include with `--8<--`: manifest facts
                              (stage titles, files, hints) and computed numbers.
 None of these is committed. The mkdocs hook calls generate() before every build; a builder
-that runs no hooks runs `python -m mapcourse.site generate` first.
+that runs no hooks runs `python -m mapcourse.site generate` first. The torch training runs
+in a worker process, beside the drawing; when no input changed since the last run (see
+inputs_digest), nothing is recomputed.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
+import multiprocessing
 import subprocess
 import sys
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from mapcourse.manifest import Course, find_root, load_course
 from mapcourse.site import coin, fragments, regression
 from mapcourse.site.katex import vendor_katex
 from mapcourse.site.output import write_if_changed
+
+PACKAGE_DIR = Path(__file__).resolve().parent
 
 
 def figures_dir(root: Path) -> Path:
@@ -29,19 +38,68 @@ def fragments_dir(root: Path) -> Path:
     return root / "build" / "textbook"
 
 
-def generate(root: Path | None = None) -> list[Path]:
-    """Write KaTeX, the figures and the fragments for the course at root; the files that changed."""
-    course = load_course(root or find_root())
-    written = vendor_katex(course.root, course.root / "docs")
-    written += write_figures(course, figures_dir(course.root))
-    written += write_fragments(course, fragments_dir(course.root))
+def stamp_path(root: Path) -> Path:
+    return fragments_dir(root) / ".inputs.json"
+
+
+def generate(root: Path | None = None, *, force: bool = False) -> list[Path]:
+    """Write KaTeX, the figures and the fragments for the course at root; the files that changed.
+
+    Skips all work when the inputs digest matches the last run and every output exists,
+    unless `force`.
+    """
+    course = load_course((root or find_root()).resolve())
+    digest = inputs_digest(course)
+    if not force and _up_to_date(course.root, digest):
+        return []
+    spawn = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=1, mp_context=spawn) as worker:
+        training = worker.submit(_train, course.root)
+        written = vendor_katex(course.root, course.root / "docs")
+        written += write_figures(course, figures_dir(course.root), training.result)
+        written += write_fragments(course, fragments_dir(course.root), training.result)
+    outputs = [p for p in (course.root / "docs" / "assets").rglob("*") if p.is_file()]
+    outputs += [p for p in fragments_dir(course.root).rglob("*.md")]
+    stamp = {"digest": digest, "outputs": sorted(str(p.relative_to(course.root)) for p in outputs)}
+    write_if_changed(stamp_path(course.root), json.dumps(stamp, indent=1).encode())
     return written
 
 
-def page_fragments(course: Course) -> dict[str, str]:
-    """Fragment path (under build/textbook/) -> Markdown, for every fragment a page includes."""
+def inputs_digest(course: Course) -> str:
+    """SHA-256 over everything the generated files depend on: manifest, solutions, this package."""
+    root = course.root
+    inputs = [root / "course.toml", root / "package-lock.json", PACKAGE_DIR.parent / "manifest.py"]
+    inputs += sorted(course.solutions_dir.glob("*.py")) + sorted(PACKAGE_DIR.glob("*.py"))
+    digest = hashlib.sha256()
+    for path in inputs:
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes() if path.is_file() else b"missing")
+    return digest.hexdigest()
+
+
+def _up_to_date(root: Path, digest: str) -> bool:
+    """True when the last run had this digest and all its outputs are still there."""
+    try:
+        stamp = json.loads(stamp_path(root).read_text())
+    except (OSError, ValueError):
+        return False
+    return stamp.get("digest") == digest and all((root / p).is_file() for p in stamp["outputs"])
+
+
+def _train(root: Path):
+    """The weight-decay runs (stage 5, torch), for the worker process."""
+    from mapcourse.site import decay
+
+    return decay.decay_results(load_course(root))
+
+
+def page_fragments(course: Course, training: Callable) -> dict[str, str]:
+    """Fragment path (under build/textbook/) -> Markdown, for every fragment a page includes.
+
+    `training()` returns the weight-decay results (decay.DecayResults).
+    """
     worked = coin.worked_example(course)
-    paths = regression.paths(course)
+    X, _ = regression.toy_regression()
     texts = {
         "course/stages.md": fragments.stages_table(course),
         "course/stage-list.md": fragments.stage_list(course, depth=1),
@@ -53,33 +111,28 @@ def page_fragments(course: Course) -> dict[str, str]:
         "gaussian/check.md": fragments.gaussian_check_table(regression.gaussian_check(course)),
         "laplace/check.md": fragments.laplace_check_table(regression.laplace_check(course)),
         "laplace/sparsity.md": fragments.sparsity_table(
-            regression.sparsity(course), paths.lam_max, regression.TRUE_WEIGHTS,
-            regression.toy_regression()[0].shape[0],
+            regression.sparsity(course),
+            regression.paths(course).lam_max,
+            regression.TRUE_WEIGHTS,
+            X.shape[0],
         ),
     }
-    texts.update(decay_fragments(course))
     for stage in course.stages:
         texts[f"exercise/{stage.id}.md"] = fragments.exercise_box(course, stage)
         texts[f"stage/{stage.id}/header.md"] = fragments.stage_header(course, stage)
         texts[f"stage/{stage.id}/hints.md"] = fragments.stage_hints(stage)
+    results = training()
+    texts["decay/gaps.md"] = fragments.gaps_table(results.gaps, results.lam)
+    texts["decay/weight-decays.md"] = fragments.weight_decay_table(results.weight_decays)
     return texts
 
 
-def decay_fragments(course: Course) -> dict[str, str]:
-    """The weight-decay numbers (stage 5, trained with torch)."""
-    from mapcourse.site import decay
-
-    return {
-        "decay/gaps.md": fragments.gaps_table(decay.gaps(course), decay.LAM),
-        "decay/weight-decays.md": fragments.weight_decay_table(decay.weight_decays(course)),
-    }
-
-
-def write_fragments(course: Course, target: Path) -> list[Path]:
+def write_fragments(course: Course, target: Path, training: Callable) -> list[Path]:
     """Write every fragment under target and delete fragments no page can include any more."""
-    texts = page_fragments(course)
+    texts = page_fragments(course, training)
     written = [
-        target / name for name, text in texts.items()
+        target / name
+        for name, text in texts.items()
         if write_if_changed(target / name, text.encode())
     ]
     for stale in target.rglob("*.md"):
@@ -88,9 +141,9 @@ def write_fragments(course: Course, target: Path) -> list[Path]:
     return written
 
 
-def write_figures(course: Course, target: Path) -> list[Path]:
+def write_figures(course: Course, target: Path, training: Callable) -> list[Path]:
     """Draw every figure as SVG under target from the reference solutions' output."""
-    from mapcourse.site import decay, figures_coin, figures_penalties
+    from mapcourse.site import figures_coin, figures_penalties
 
     drawings = {
         "likelihood.svg": lambda path: figures_coin.likelihood_figure(
@@ -110,7 +163,7 @@ def write_figures(course: Course, target: Path) -> list[Path]:
         ),
         "paths.svg": lambda path: figures_penalties.paths_figure(regression.paths(course), path),
         "weight-decay.svg": lambda path: figures_penalties.weight_decay_figure(
-            decay.trajectories(course), path
+            training().trajectories, path
         ),
     }
     return [target / name for name, draw in drawings.items() if draw(target / name)]

@@ -56,4 +56,3 @@ def save(fig: Figure, path: Path) -> bool:
     fig.savefig(buffer, format="svg", metadata={"Date": None})
     plt.close(fig)
     return write_if_changed(path, buffer.getvalue())
-

@@ -82,7 +82,7 @@ def gaussian_check(course: Course, theta=(0.5, -1.0, 2.0), lam: float = 2.0) -> 
     )
 
 
-def laplace_check(course: Course, theta=(0.5, -1.0, 2.0), b: float = 0.5) -> LaplaceCheck:
+def laplace_check(course: Course, theta=(0.5, -1.0, 2.0), b: float = 2.0) -> LaplaceCheck:
     """The Laplace log-prior next to the L1 penalty with lam = 1/b, and the constant d log(2b)."""
     stage4 = load_reference(course, "stage4_laplace_l1")
     theta = np.asarray(theta, dtype=float)
