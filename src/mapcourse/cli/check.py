@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 import textwrap
 from pathlib import Path
 
 from mapcourse.cli import UsageError
-from mapcourse.manifest import Course, CourseNotFound, load_course
+from mapcourse.manifest import Course, CourseNotFound, Stage, load_course
 from mapcourse.progress import NOT_STARTED, PASSED, StageProgress, check_progress
 from mapcourse.progress.workspace import stage_dir, textbook_link
 
@@ -42,7 +43,7 @@ def run(args: argparse.Namespace) -> int:
     return 0 if all(stage.status == PASSED for stage in progress) else 1
 
 
-def watch(course: Course, stages: list) -> int:
+def watch(course: Course, stages: list[Stage]) -> int:
     """Check, then check again after every change to a .py file of the exercises."""
     try:
         from watchfiles import watch as changes
@@ -50,42 +51,54 @@ def watch(course: Course, stages: list) -> int:
         raise UsageError("--watch needs watchfiles: pip install watchfiles") from None
     folders = sorted({str(course.exercises_dir), str(stage_dir(course))})
     show(course, check_progress(course, stages), watching=True)
-    try:
+    with contextlib.suppress(KeyboardInterrupt):
         for _ in changes(*folders, watch_filter=lambda _, path: path.endswith(".py")):
             show(course, check_progress(course, stages), watching=True)
-    except KeyboardInterrupt:
-        return 0
     return 0
 
 
 def show(course: Course, progress: list[StageProgress], watching: bool = False) -> None:
-    """Print the table of stages and the next step, in colour on a terminal."""
-    report = "\n".join([*table(course, progress), "", *next_step(course, progress)])
+    """Print the table of stages and the next step: a rich table on a terminal, plain
+    text otherwise."""
+    footer = ["", *next_step(course, progress)]
     if watching:
-        report += "\n\nWatching exercises/ for changes; Ctrl-C to stop."
+        footer += ["", "Watching exercises/ for changes; Ctrl-C to stop."]
     if not sys.stdout.isatty():
-        print(report, flush=True)
+        print("\n".join([*table(course, progress), *footer]), flush=True)
         return
     from rich.console import Console
-    from rich.markup import escape
+    from rich.table import Table
 
     console = Console(highlight=False)
     if watching:
         console.clear()
-    for status, style in STYLES.items():
-        report = escape(report).replace(f" {status} ", f" [{style}]{status}[/{style}] ")
-    console.print(report)
+    grid = Table(title=_summary(course, progress), title_justify="left")
+    for column in ("", "stage", "status", "tests"):
+        grid.add_column(column)
+    for stage in progress:
+        grid.add_row(str(stage.stage.number), stage.stage.title,
+                     f"[{STYLES[stage.status]}]{stage.status}[/]", _tests(stage))
+    console.print(grid)
+    console.print("\n".join(footer), markup=False)
 
 
 def table(course: Course, progress: list[StageProgress]) -> list[str]:
-    passing = sum(stage.status == PASSED for stage in progress)
+    """The plain-text table: one line per stage, its status and how many tests pass."""
     width = max(len(stage.stage.title) for stage in progress)
-    lines = [f"{course.title}: {passing} of {len(progress)} stages pass", ""]
+    lines = [_summary(course, progress), ""]
     for stage in progress:
-        tests = f"{stage.passed}/{len(stage.tests)} tests pass" if stage.tests else ""
         lines.append(f"  {stage.stage.number}  {stage.stage.title:<{width}}  "
-                     f" {stage.status:<12} {tests}".rstrip())
+                     f" {stage.status:<12} {_tests(stage)}".rstrip())
     return lines
+
+
+def _summary(course: Course, progress: list[StageProgress]) -> str:
+    passing = sum(stage.status == PASSED for stage in progress)
+    return f"{course.title}: {passing} of {len(progress)} stages pass"
+
+
+def _tests(stage: StageProgress) -> str:
+    return f"{stage.passed}/{len(stage.tests)} tests pass" if stage.tests else ""
 
 
 def next_step(course: Course, progress: list[StageProgress]) -> list[str]:
@@ -106,24 +119,26 @@ def next_step(course: Course, progress: list[StageProgress]) -> list[str]:
         failing = len(current.tests) - current.passed
         lines[0] += f" {failing} of {len(current.tests)} tests fail. The first:"
         lines += _wrap(failure.title, "  ") + _wrap(failure.message, "    ")
-        lines += ["", f"Next: fix {where}, then run `mapcourse check {stage.number}`.",
-                  f"Stuck? `mapcourse hint {stage.number}` gives a hint; the textbook page "
-                  f"is {textbook_link(course, stage)}"]
+        lines += ["", *_wrap(f"Next: fix {where}, then run `mapcourse check {stage.number}`. "
+                             f"Stuck? `mapcourse hint {stage.number}` gives a hint; the "
+                             f"textbook page is {textbook_link(course, stage)}", "")]
     else:
         lines[0] += " not started yet."
         if failure is not None:
             lines += _wrap(failure.message, "  ")
-        lines += ["", f"Next: read {textbook_link(course, stage)}, then open {where} and "
-                      "replace each `raise NotImplementedError(...)` with your code.",
-                  f"Run `mapcourse check {stage.number}` to test it; "
-                  f"`mapcourse hint {stage.number}` gives a hint."]
+        lines += ["", *_wrap(f"Next: read {textbook_link(course, stage)}, then open {where} "
+                             "and replace each `raise NotImplementedError(...)` with your code. "
+                             f"Run `mapcourse check {stage.number}` to test it; "
+                             f"`mapcourse hint {stage.number}` gives a hint.", "")]
     return lines
 
 
 def _wrap(text: str, indent: str) -> list[str]:
+    """Lines of at most 88 characters; a URL or a path is never broken."""
     return [wrapped for line in text.splitlines() or [""]
-            for wrapped in textwrap.wrap(line, 92, initial_indent=indent,
-                                         subsequent_indent=indent) or [indent]]
+            for wrapped in textwrap.wrap(line, 88, initial_indent=indent, break_long_words=False,
+                                         break_on_hyphens=False, subsequent_indent=indent)
+            or [indent]]
 
 
 def _relative(path: Path, root: Path) -> str:
