@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import re
 import sys
 import textwrap
 from pathlib import Path
@@ -13,6 +14,7 @@ from mapcourse.manifest import Course, CourseNotFound, Stage, load_course
 from mapcourse.progress import NOT_STARTED, PASSED, StageProgress, check_progress
 from mapcourse.progress.workspace import stage_dir, textbook_link
 
+NBSP = "\u00a0"  # a space that textwrap does not break at
 STYLES = {PASSED: "green", "failing": "red", NOT_STARTED: "yellow", "no tests": "dim"}
 
 
@@ -134,8 +136,9 @@ def next_step(course: Course, progress: list[StageProgress]) -> list[str]:
 
 
 def _wrap(text: str, indent: str) -> list[str]:
-    """Lines of at most 88 characters; a URL or a path is never broken."""
-    return [wrapped for line in text.splitlines() or [""]
+    """Lines of at most 88 characters; a URL, a path or a `command` is never broken."""
+    keep = re.sub(r"`[^`]*`", lambda quoted: quoted.group().replace(" ", NBSP), text)
+    return [wrapped.replace(NBSP, " ") for line in keep.splitlines() or [""]
             for wrapped in textwrap.wrap(line, 88, initial_indent=indent, break_long_words=False,
                                          break_on_hyphens=False, subsequent_indent=indent)
             or [indent]]

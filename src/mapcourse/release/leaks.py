@@ -7,7 +7,8 @@ The secrets are:
   that line), except lines that are published on purpose or too generic
   to prove anything: blank lines, the region's `# Hint:` line (the stub's message),
   lines that also occur outside the regions of some solution file (given code, which
-  the stubs keep), and lines shorter than MIN_CHARS (`else:`, `return w`, `break`);
+  the stubs keep), and lines shorter than MIN_CHARS: idioms such as `return model`,
+  `loss.backward()` or `else:` give nothing away, and a visible test may need them;
 - the name of every test function of the hidden suites (found with `ast`);
 - the region markers themselves (found anywhere in a line, as is a test name).
 
@@ -26,7 +27,7 @@ from mapcourse.manifest import Course
 from mapcourse.stubs import BEGIN, END, HINT
 
 MARKERS = ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "END HIDDEN TESTS")
-MIN_CHARS = 12
+MIN_CHARS = 20
 
 
 @dataclass(frozen=True)
