@@ -49,20 +49,19 @@ def exercise_box(course: Course, stage: Stage, depth: int = 0) -> str:
 
 def stage_header(course: Course, stage: Stage) -> str:
     """A stage page's title and the box that says where its files are and how to test them."""
-    depth = stage.page.count("/")
-    up = "../" * depth
+    up = "../" * stage.page.count("/")
     exercises = course.exercises_dir.name
-    rows = [
-        ("Your file", f"`{exercises}/{stage.filename}`"),
-        ("Visible tests", f"`{exercises}/test_{stage.filename}`"),
-        ("Check your work", f"`mapcourse check {stage.number}` (add `--watch` to re-run on save)"),
-        ("Run the tests yourself", f"`pytest {exercises}/test_{stage.filename}`"),
-        ("A hint in the terminal", f"`mapcourse hint {stage.number}`"),
-        ("Points", str(stage.points)),
-        ("Read first", f"[the textbook page on this idea]({up}{stage.concept})"),
+    facts = [
+        f"Your file: `{exercises}/{stage.filename}`",
+        f"Visible tests: `{exercises}/test_{stage.filename}`",
+        f"Check your work: `mapcourse check {stage.number}` (add `--watch` to re-run on save)",
+        f"Run the tests yourself: `pytest {exercises}/test_{stage.filename}`",
+        f"A hint in the terminal: `mapcourse hint {stage.number}`",
+        f"Points: {stage.points}",
+        f"Read first: [the textbook page on this idea]({up}{stage.concept})",
     ]
-    table = "| | |\n|---|---|\n" + "\n".join(f"| {name} | {value} |" for name, value in rows)
-    return f"# {stage_heading(stage)}\n\n" + table + "\n"
+    box = '!!! abstract "Your exercise"\n' + indent("\n".join(f"- {fact}" for fact in facts))
+    return f"# {stage_heading(stage)}\n\n{box}\n"
 
 
 def stage_hints(stage: Stage) -> str:

@@ -93,11 +93,8 @@ def _train(root: Path):
     return decay.decay_results(load_course(root))
 
 
-def page_fragments(course: Course, training: Callable) -> dict[str, str]:
-    """Fragment path (under build/textbook/) -> Markdown, for every fragment a page includes.
-
-    `training()` returns the weight-decay results (decay.DecayResults).
-    """
+def page_fragments(course: Course) -> dict[str, str]:
+    """Fragment path (under build/textbook/) -> Markdown, for all but the trained fragments."""
     worked = coin.worked_example(course)
     X, _ = regression.toy_regression()
     texts = {
@@ -121,15 +118,20 @@ def page_fragments(course: Course, training: Callable) -> dict[str, str]:
         texts[f"exercise/{stage.id}.md"] = fragments.exercise_box(course, stage)
         texts[f"stage/{stage.id}/header.md"] = fragments.stage_header(course, stage)
         texts[f"stage/{stage.id}/hints.md"] = fragments.stage_hints(stage)
-    results = training()
-    texts["decay/gaps.md"] = fragments.gaps_table(results.gaps, results.lam)
-    texts["decay/weight-decays.md"] = fragments.weight_decay_table(results.weight_decays)
     return texts
+
+
+def training_fragments(results) -> dict[str, str]:
+    """The weight-decay fragments, from decay.DecayResults."""
+    return {
+        "decay/gaps.md": fragments.gaps_table(results.gaps, results.lam),
+        "decay/weight-decays.md": fragments.weight_decay_table(results.weight_decays),
+    }
 
 
 def write_fragments(course: Course, target: Path, training: Callable) -> list[Path]:
     """Write every fragment under target and delete fragments no page can include any more."""
-    texts = page_fragments(course, training)
+    texts = page_fragments(course) | training_fragments(training())
     written = [
         target / name
         for name, text in texts.items()
