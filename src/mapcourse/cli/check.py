@@ -42,7 +42,7 @@ def run(args: argparse.Namespace) -> int:
         return watch(course, stages)
     progress = check_progress(course, stages)
     show(course, progress)
-    return 0 if all(stage.status == PASSED for stage in progress) else 1
+    return 1 if any(stage.status in ("failing", NOT_STARTED) for stage in progress) else 0
 
 
 def watch(course: Course, stages: list[Stage]) -> int:

@@ -45,9 +45,12 @@ def visible_tests(course: Course, stage: Stage) -> Path:
 
 
 def run_stages(course: Course, stages: list[Stage]) -> dict[str, tuple[TestOutcome, ...]]:
-    """The outcomes of each stage's visible tests (stage id -> outcomes, in test order)."""
-    workers = max(1, min(len(stages), os.cpu_count() or 1))
-    with ThreadPoolExecutor(workers) as pool:
+    """The outcomes of each stage's visible tests (stage id -> outcomes, in test order).
+
+    All stages start at once: their time goes mostly to imports (torch's alone takes
+    seconds), so the slowest stage should not wait for a free core to begin.
+    """
+    with ThreadPoolExecutor(max(1, len(stages))) as pool:
         outcomes = pool.map(lambda stage: run_stage(course, stage), stages)
         return {stage.id: result for stage, result in zip(stages, outcomes, strict=True)}
 

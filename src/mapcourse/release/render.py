@@ -1,6 +1,7 @@
 """The release's generated files, from the templates in mapcourse/templates/student/.
 
-A template marks each value as `@name@` (a marker no TOML, YAML or Markdown uses).
+A template (`<file>.in`, so that no tool takes it for a real pyproject.toml) marks each
+value as `@name@`, a marker that no TOML, YAML or Markdown uses.
 """
 
 from __future__ import annotations
@@ -45,7 +46,7 @@ def readme(course: Course, textbook: str | None) -> str:
             f"`exercises/{stage.filename}` | {_link(page_link(textbook, stage))} |"
             for stage in course.stages]
     site = textbook or "your instructor gives you its address."
-    return render("README.md", title=course.title, count=str(len(course.stages)), textbook=site,
+    return render("README.md.in", title=course.title, count=str(len(course.stages)), textbook=site,
                   python=f"{python_version(course)} or newer", stage_table="\n".join(rows))
 
 
@@ -58,13 +59,13 @@ def pyproject(course: Course) -> str:
     `student` extra."""
     meta = project(course)
     needs = [*meta["dependencies"], *meta.get("optional-dependencies", {}).get("student", [])]
-    return render("pyproject.toml", name=f"{meta['name']}-student", version=meta["version"],
+    return render("pyproject.toml.in", name=f"{meta['name']}-student", version=meta["version"],
                   title=course.title, requires_python=meta["requires-python"],
                   dependencies="\n".join(f"    {json.dumps(need)}," for need in needs))
 
 
 def gitignore() -> str:
-    return render("gitignore", local_state="\n".join(f"{FOLDER}/{name}" for name in LOCAL_FILES))
+    return render("gitignore.in", local_state="\n".join(f"{FOLDER}/{name}" for name in LOCAL_FILES))
 
 
 def classroom_workflow(course: Course) -> str:
@@ -85,5 +86,5 @@ def classroom_workflow(course: Course) -> str:
                   f"          max-score: {stage.points}"]
         env.append(f"          {step.upper()}_RESULTS: \"${{{{ steps.{step}.outputs.result }}}}\"")
         runners.append(step)
-    return render("classroom.yml", python=python_version(course), steps="\n".join(steps),
+    return render("classroom.yml.in", python=python_version(course), steps="\n".join(steps),
                   reporter_env="\n".join(env) or "          {}", runners=",".join(runners))
