@@ -1,0 +1,56 @@
+"""`mapcourse nbgrader DIR`: write the course as an nbgrader course (or check it is current)."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from mapcourse.cli import UsageError
+from mapcourse.manifest import CourseNotFound, load_course
+
+NEXT_STEPS = """\
+Next, in {directory} (with this Python's bin folder on PATH):
+  nbgrader generate_assignment STAGE     for each stage, e.g. {first}
+  nbgrader release_assignment STAGE      then collect, autograde, generate_feedback
+See docs/instructors/nbgrader.md."""
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "nbgrader", help="write the course as an nbgrader course folder",
+        description="Write DIR/nbgrader_config.py and DIR/source/<stage>/<stage>.ipynb for "
+                    "every stage, from the solutions, the hidden suites and course.toml.")
+    parser.add_argument("directory", type=Path, metavar="DIR",
+                        help="the nbgrader course folder (created if missing)")
+    parser.add_argument("--course-id", default="mapcourse", metavar="ID",
+                        help="nbgrader's course id (default: mapcourse)")
+    parser.add_argument("--check", action="store_true",
+                        help="write nothing; exit 1 if any generated file is stale")
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        from mapcourse.nbgrader.course import stale_files, write_course
+        from mapcourse.nbgrader.suites import SuiteError
+    except ModuleNotFoundError as error:
+        raise UsageError(f"{error.name} is not installed: pip install 'mapcourse[instructor]'"
+                         ) from None
+    if args.directory.exists() and not args.directory.is_dir():
+        raise UsageError(f"{args.directory} is a file; give a folder for the nbgrader course")
+    try:
+        course = load_course()
+        if args.check:
+            stale = stale_files(course, args.directory, args.course_id)
+            for path in stale:
+                print(f"stale: {path} (run `mapcourse nbgrader {args.directory}`)")
+            return 1 if stale else 0
+        written = write_course(course, args.directory, args.course_id)
+    except (CourseNotFound, SuiteError) as error:
+        raise UsageError(str(error)) from None
+    for path in written:
+        print(f"wrote {path}")
+    if not written:
+        print(f"{args.directory} is up to date")
+    print(NEXT_STEPS.format(directory=args.directory, first=course.stages[0].id))
+    return 0

@@ -1,0 +1,163 @@
+"""One stage as an nbgrader source notebook, built from the solution, manifest and suite.
+
+The cells, in order:
+
+1. introduction (markdown, read-only): the stage's title, the solution's docstring, the
+   functions to write;
+2. given code (read-only): imports, `PosteriorTable`, helpers;
+3. the answer cell (autograded answer): every function of the stage, with its solution
+   regions and hints. It is the notebook's first answer cell and its only code answer
+   cell, so a whole stage file pasted there replaces it and no later cell can redefine
+   a function with a stub;
+4. one autograder test cell per test group of the hidden suite, its code inside
+   `### BEGIN HIDDEN TESTS` / `### END HIDDEN TESTS`, worth the group's points (they add
+   up to the stage's points, as under `mapcourse grade`);
+5. for stages with a derivation: the prompt and a manually graded markdown answer cell
+   worth `derivation_points`, apart from the autograded points.
+
+Cell ids and grade ids are the same string, made from the stage number and the part
+(`stage1-answer`, `stage1-test-mle_is_the_fraction_of_heads`): unique within a notebook
+and stable while the test keeps its name.
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import re
+
+import nbformat
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+from mapcourse.manifest import Course, Stage
+from mapcourse.nbgrader.solution import SplitSolution, split_solution
+from mapcourse.nbgrader.suites import TestGroup, stage_groups
+
+KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
+MAX_ID = 64  # nbformat's limit on a cell id
+
+
+def stage_notebook(course: Course, stage: Stage) -> nbformat.NotebookNode:
+    """The source notebook of one stage."""
+    solution = split_solution(course.solutions_dir / stage.filename)
+    groups = stage_groups(course, stage)
+    cells = [
+        _cell(stage, "intro", new_markdown_cell(introduction(stage, solution)), locked=True),
+        _cell(stage, "given", new_code_cell(given_code(solution)), locked=True),
+        _cell(stage, "answer", new_code_cell(answer_code(stage, solution)), solution=True),
+        _cell(stage, "tests", new_markdown_cell(tests_heading(stage)), locked=True),
+        *(_cell(stage, f"test-{group.name.removeprefix('test_')}",
+                new_code_cell(test_code(stage, group)), locked=True, points=group.points)
+          for group in groups),
+    ]
+    if stage.derivation:
+        cells += [
+            _cell(stage, "derivation-prompt", new_markdown_cell(derivation_prompt(stage)),
+                  locked=True),
+            _cell(stage, "derivation", new_markdown_cell("YOUR ANSWER HERE"), solution=True,
+                  points=stage.derivation_points),
+        ]
+    notebook = new_notebook(cells=cells, metadata={
+        "kernelspec": KERNELSPEC, "language_info": {"name": "python"}})
+    nbformat.validate(notebook)
+    return notebook
+
+
+def cell_id(stage: Stage, part: str) -> str:
+    """`stage1-answer`: a cell's id and grade id, at most 64 characters of [A-Za-z0-9_-]."""
+    text = re.sub(r"[^A-Za-z0-9_-]", "-", f"stage{stage.number}-{part}")
+    if len(text) > MAX_ID:
+        digest = hashlib.sha1(text.encode()).hexdigest()[:8]
+        text = f"{text[:MAX_ID - 9]}-{digest}"
+    return text
+
+
+def _cell(stage: Stage, part: str, cell: nbformat.NotebookNode, *, locked: bool = False,
+          solution: bool = False, points: float | None = None) -> nbformat.NotebookNode:
+    cell.id = cell_id(stage, part)
+    metadata = {"grade": points is not None, "grade_id": cell.id, "locked": locked,
+                "schema_version": 3, "solution": solution, "task": False}
+    if points is not None:
+        metadata["points"] = int(points) if float(points).is_integer() else points
+    cell.metadata["nbgrader"] = metadata
+    return cell
+
+
+def introduction(stage: Stage, solution: SplitSolution) -> str:
+    """Title, the solution's docstring (what the textbook page teaches), the task."""
+    paragraphs = solution.docstring.split("\n\n")
+    if paragraphs[0].lower().startswith(f"stage {stage.number}:"):
+        paragraphs = paragraphs[1:]
+    functions = "\n".join(f"- `{exercise.name}({exercise.signature})`: "
+                          f"{_markdown_text(exercise.summary)}"
+                          for exercise in solution.exercises)
+    derivation = (f" The derivation at the end is worth {stage.derivation_points} more "
+                  "points, graded by hand." if stage.derivation else "")
+    return "\n\n".join([
+        f"# Stage {stage.number}: {stage.title}",
+        *(_markdown_text(paragraph) for paragraph in paragraphs),
+        f"**Your task.** Write these functions in the answer cell below, or paste your whole "
+        f"`{stage.filename}` into that cell:",
+        functions,
+        f"Hidden tests worth {stage.points} points check them when your notebook is graded: "
+        f"the same tests and points as `mapcourse grade`.{derivation} "
+        f"The textbook page: `{stage.page}`.",
+    ])
+
+
+def given_code(solution: SplitSolution) -> str:
+    return ("# Given code (read-only): the imports and helpers your functions may use.\n\n"
+            + solution.given.rstrip("\n"))
+
+
+def answer_code(stage: Stage, solution: SplitSolution) -> str:
+    header = (f"# Your answer: write the functions below, or paste your whole {stage.filename}\n"
+              "# here. The tests use what this cell defines; it must run without errors.\n")
+    return header + "\n\n" + "\n\n".join(
+        exercise.source.rstrip("\n") + "\n" for exercise in solution.exercises).rstrip("\n")
+
+
+def tests_heading(stage: Stage) -> str:
+    return (f"## Hidden tests ({stage.points} points)\n\n"
+            "Each cell below is one group of hidden tests, worth its points when every case "
+            "passes, as in `mapcourse grade`. They run when your notebook is graded; your "
+            "feedback says what each group expected, not how it checks.")
+
+
+def test_code(stage: Stage, group: TestGroup) -> str:
+    """A test cell: a visible line naming the group, then the hidden tests."""
+    return "\n".join([
+        f"# Hidden tests: {group.readable} ({group.points:g} "
+        f"point{'' if group.points == 1 else 's'}).",
+        "### BEGIN HIDDEN TESTS",
+        "from mapcourse.nbgrader.cells import run_group",
+        "",
+        f"run_group(globals(), {stage.id!r}, {group.name!r}, {_literal(group.source)})",
+        "### END HIDDEN TESTS",
+    ])
+
+
+def derivation_prompt(stage: Stage) -> str:
+    return (f"## Derivation ({stage.derivation_points} points, graded by hand)\n\n"
+            f"{_markdown_text(stage.derivation or '')}\n\n"
+            "Write it in the cell below, in Markdown, with LaTeX between `$` signs.")
+
+
+def _literal(text: str) -> str:
+    """A string literal for `text` that reads as the code it holds (a raw triple quote)."""
+    for quote in ("'''", '"""'):
+        literal = f"r{quote}\n{text}{quote}"
+        if quote not in text and not text.endswith("\\"):
+            try:
+                if ast.literal_eval(literal) == "\n" + text:
+                    return literal
+            except SyntaxError:
+                pass
+    return repr("\n" + text)
+
+
+def _markdown_text(text: str) -> str:
+    """Plain text (formulas such as theta**heads) safe in Markdown: `code` kept, * and _ escaped."""
+    parts = re.split(r"(`[^`]*`)", text)
+    return "".join(part if part.startswith("`") else re.sub(r"([\\*_])", r"\\\1", part)
+                   for part in parts)
