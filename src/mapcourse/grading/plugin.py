@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, Phase, settings
 
 from mapcourse.checks import CheckFailed
 from mapcourse.sandbox.handle import (
@@ -24,6 +24,7 @@ from mapcourse.sandbox.handle import (
 )
 from mapcourse.sandbox.session import StageSession
 
+# Grading needs a verdict, not a minimal example: stop at the first failing example.
 settings.register_profile(
     "grading",
     deadline=None,
@@ -32,6 +33,8 @@ settings.register_profile(
     print_blob=False,
     max_examples=40,
     suppress_health_check=list(HealthCheck),
+    phases=(Phase.explicit, Phase.reuse, Phase.generate),
+    report_multiple_bugs=False,
 )
 
 
