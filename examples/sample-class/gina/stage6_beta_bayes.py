@@ -1,0 +1,50 @@
+# Sample submission for the course's demo class (examples/make_sample_class.py).
+"""Stage 6: from MAP to the full posterior.
+
+A Beta(a, b) prior on the coin's theta is conjugate: after `heads` heads and `tails`
+tails the posterior is exactly Beta(a + heads, b + tails).
+"""
+
+import math
+from numbers import Real
+
+import numpy as np
+
+
+def _as_count(value: object, name: str) -> int:
+    """A flip count as an int; a count must be a non-negative whole number."""
+    if not isinstance(value, Real | np.integer | np.floating):
+        raise TypeError(f"{name} must be a number of flips, got {type(value).__name__}")
+    if not math.isfinite(value) or value < 0 or value != math.floor(value):
+        raise ValueError(f"{name} must be a non-negative whole number, got {value!r}")
+    return int(value)
+
+
+def beta_posterior(a, b, heads, tails) -> tuple[float, float]:
+    """The posterior's parameters: (a + heads, b + tails)."""
+    for value, name in ((a, "a"), (b, "b")):
+        if not isinstance(value, Real) or not math.isfinite(value) or value <= 0:
+            raise ValueError(f"{name} must be a finite number > 0, got {value!r}")
+    return float(a + _as_count(heads, "heads")), float(b + _as_count(tails, "tails"))
+
+
+def beta_map(a, b, heads, tails) -> float:
+    """The mode of the posterior Beta(a', b'): (a'-1)/(a'+b'-2) when a', b' > 1.
+
+    At a boundary when one parameter is <= 1 and the other >= 1; ValueError when
+    a' = b' = 1 (every theta is a mode) or both are below 1 (two modes).
+    """
+    a_post, b_post = beta_posterior(a, b, heads, tails)
+    if a_post > 1 and b_post > 1:
+        return (a_post - 1) / (a_post + b_post - 2)
+    if a_post == 1 and b_post == 1:
+        raise ValueError("a' = b' = 1: the posterior is flat and every theta is a mode")
+    if a_post < 1 and b_post < 1:
+        raise ValueError(f"a' = {a_post} and b' = {b_post} are both below 1: two modes, 0 and 1")
+    return 1.0 if a_post > b_post else 0.0
+
+
+def posterior_mean(a, b, heads, tails) -> float:
+    """The posterior mean a' / (a' + b'): the probability that the next flip is heads."""
+    a_post, b_post = beta_posterior(a, b, heads, tails)
+    return a_post / (a_post + b_post)

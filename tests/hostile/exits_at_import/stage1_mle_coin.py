@@ -1,0 +1,4 @@
+"""Ends the interpreter while being imported."""
+import os
+
+os._exit(3)

@@ -1,0 +1,19 @@
+"""Allocates far more memory than the machine has."""
+
+
+def log_likelihood(theta, heads, tails):
+    return 12345.0
+
+
+def mle(heads, tails):
+    return 12345.0
+
+
+def grid_mle(heads, tails, grid_size=1001):
+    return 12345.0
+
+
+def mle(heads, tails):  # noqa: F811
+    hoard = []
+    while True:
+        hoard.append(bytearray(256 * 1024 * 1024))

@@ -1,0 +1,2 @@
+def expect_close(*args, **kwargs):
+    return None
