@@ -123,6 +123,15 @@ def test_a_correct_stage_passes_and_the_next_stage_is_the_next_step(student, cou
     assert "Every stage here passes its visible tests." in one.stdout
 
 
+def test_stage_files_come_from_mapcourse_stage_dir_when_it_is_set(student, course, tmp_path):
+    shutil.copy(course.solutions_dir / "stage1_mle_coin.py", tmp_path / "stage1_mle_coin.py")
+    done = subprocess.run([sys.executable, "-m", "mapcourse", "check", "1"], cwd=student,
+                          env=student_env(student) | {"MAPCOURSE_STAGE_DIR": str(tmp_path)},
+                          capture_output=True, text=True, timeout=600, check=False)
+    assert done.returncode == 0, done.stdout
+    assert "passed       3/3 tests pass" in row(done.stdout, 1)
+
+
 def test_results_are_reused_until_a_file_they_depend_on_changes(student):
     stage_file(student).write_text(stage_file(student).read_text() + WRONG_MLE)
     mapcourse(student, "check", "1")

@@ -59,6 +59,8 @@ def run_stage(course: Course, stage: Stage) -> tuple[TestOutcome, ...]:
     """Run `pytest exercises/test_<stage>.py` with the progress plugin; read its outcomes.
 
     Installed pytest plugins are not loaded: hypothesis's alone takes a second to import.
+    `--import-mode=append` keeps exercises/ behind the stage folder that conftest.py puts
+    first on sys.path, so that $MAPCOURSE_STAGE_DIR is where the stage files come from.
     """
     with tempfile.TemporaryDirectory(prefix="mapcourse-check-") as scratch:
         out = Path(scratch) / "outcomes.jsonl"
@@ -66,7 +68,7 @@ def run_stage(course: Course, stage: Stage) -> tuple[TestOutcome, ...]:
                             "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"}
         command = [sys.executable, "-P", "-m", "pytest", str(visible_tests(course, stage)),
                    "-q", "-p", "mapcourse.progress.plugin", "-p", "no:cacheprovider",
-                   "--rootdir", str(course.root)]
+                   "--rootdir", str(course.root), "--import-mode=append"]
         try:
             done = subprocess.run(command, cwd=course.root, env=env, capture_output=True,
                                   text=True, timeout=TIME_LIMIT, check=False)
