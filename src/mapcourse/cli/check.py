@@ -11,11 +11,19 @@ from pathlib import Path
 
 from mapcourse.cli import UsageError
 from mapcourse.manifest import Course, CourseNotFound, Stage, load_course
-from mapcourse.progress import NOT_STARTED, PASSED, StageProgress, check_progress
+from mapcourse.progress import (
+    FAILING,
+    NO_TESTS,
+    NOT_STARTED,
+    PASSED,
+    StageProgress,
+    check_progress,
+    current_stage,
+)
 from mapcourse.progress.workspace import stage_dir, textbook_link
 
 NBSP = "\u00a0"  # a space that textwrap does not break at
-STYLES = {PASSED: "green", "failing": "red", NOT_STARTED: "yellow", "no tests": "dim"}
+STYLES = {PASSED: "green", FAILING: "red", NOT_STARTED: "yellow", NO_TESTS: "dim"}
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -42,7 +50,7 @@ def run(args: argparse.Namespace) -> int:
         return watch(course, stages)
     progress = check_progress(course, stages)
     show(course, progress)
-    return 1 if any(stage.status in ("failing", NOT_STARTED) for stage in progress) else 0
+    return 0 if current_stage(progress) is None else 1
 
 
 def watch(course: Course, stages: list[Stage]) -> int:
@@ -105,8 +113,7 @@ def _tests(stage: StageProgress) -> str:
 
 def next_step(course: Course, progress: list[StageProgress]) -> list[str]:
     """The first failure of the stage to work on, in plain words, and what to do next."""
-    current = next((stage for stage in progress if stage.status in ("failing", NOT_STARTED)),
-                   None)
+    current = current_stage(progress)
     if current is None:
         if all(stage.status == PASSED for stage in progress):
             return ["Every stage here passes its visible tests. Commit and push to hand in:",

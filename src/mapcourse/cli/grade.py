@@ -82,9 +82,10 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _grade_with_progress(course, submissions, settings, out):
+    settings_name = "bubblewrap" if settings.isolate else "none (--no-sandbox)"
     def save(result):
         if out is not None:
-            export.write_submission(out, result, course)
+            export.write_submission(out, result, course, settings_name)
 
     if not sys.stderr.isatty():
         return grade_all(course, submissions, settings, save)

@@ -30,14 +30,16 @@ def write_atomic(path: Path, text: str) -> None:
         raise
 
 
-def write_submission(out: Path, submission: SubmissionResult, course: Course) -> None:
+def write_submission(out: Path, submission: SubmissionResult, course: Course,
+                     sandbox: str) -> None:
     """The files of one submission, as soon as it is graded."""
-    write_atomic(out / "results" / f"{submission.id}.json", render.gradescope(submission))
+    write_atomic(out / "results" / f"{submission.id}.json",
+                 render.gradescope(submission, sandbox=sandbox))
     write_atomic(out / "feedback" / f"{submission.id}.md", render.feedback(submission, course))
 
 
 def write_report(out: Path, report: GradeReport, course: Course) -> None:
     """The class's files: every submission's, then grades.csv."""
     for submission in report.submissions:
-        write_submission(out, submission, course)
+        write_submission(out, submission, course, report.sandbox)
     write_atomic(out / "grades.csv", render.to_csv(report, course))

@@ -81,7 +81,7 @@ def feedback(submission: SubmissionResult, course: Course) -> str:
     return "\n".join(lines)
 
 
-def gradescope(submission: SubmissionResult) -> str:
+def gradescope(submission: SubmissionResult, *, sandbox: str = "bubblewrap") -> str:
     """Gradescope's results.json: a test per group, plus a test per stage not graded."""
     tests = []
     for stage in submission.stages:
@@ -95,5 +95,6 @@ def gradescope(submission: SubmissionResult) -> str:
                           "max_score": test.max_score,
                           "output": test.message if test.status != "passed" else "passed",
                           "visibility": "visible"})
-    return json.dumps({"score": submission.score, "visibility": "visible",
+    return json.dumps({"score": submission.score, "output": f"sandbox: {sandbox}",
+                       "visibility": "visible",
                        "stdout_visibility": "hidden", "tests": tests}, indent=2) + "\n"

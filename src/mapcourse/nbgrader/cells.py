@@ -71,7 +71,7 @@ def _run(namespace: Mapping[str, Any], stage: str, test: str, source: str) -> tu
         return "error", _FAILED_ANSWERS[stage]
     try:
         settings.load_profile("grading")
-        function = _define(stage, test, source)
+        function = define(stage, test, source)
         student = DeadlineHandle(namespace, grading_time_limit())
         outcomes = []
         for case in cases(function):
@@ -87,7 +87,7 @@ def _run(namespace: Mapping[str, Any], stage: str, test: str, source: str) -> tu
     return next((outcome for outcome in outcomes if outcome[0] != "passed"), ("passed", ""))
 
 
-def _define(stage: str, test: str, source: str) -> Callable[..., Any]:
+def define(stage: str, test: str, source: str) -> Callable[..., Any]:
     """Execute the group's source in a fresh namespace; return its test function."""
     filename = f"<hidden tests of {stage}: {test}>"
     linecache.cache[filename] = (len(source), None, source.splitlines(keepends=True), filename)

@@ -2,8 +2,7 @@
 
 The cells, in order:
 
-1. introduction (markdown, read-only): the stage's title, the solution's docstring, the
-   functions to write;
+1. introduction (markdown, read-only): the stage's textbook page (see `intro`);
 2. given code (read-only): imports, `PosteriorTable`, helpers;
 3. the answer cell (autograded answer): every function of the stage, with its solution
    regions and hints. It is the notebook's first answer cell and its only code answer
@@ -30,6 +29,7 @@ import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from mapcourse.manifest import Course, Stage
+from mapcourse.nbgrader.intro import introduction, markdown_text
 from mapcourse.nbgrader.solution import SplitSolution, split_solution
 from mapcourse.nbgrader.suites import TestGroup, stage_groups
 
@@ -41,8 +41,9 @@ def stage_notebook(course: Course, stage: Stage) -> nbformat.NotebookNode:
     """The source notebook of one stage."""
     solution = split_solution(course.solutions_dir / stage.filename)
     groups = stage_groups(course, stage)
+    intro = introduction(course, stage, solution)
     cells = [
-        _cell(stage, "intro", new_markdown_cell(introduction(stage, solution)), locked=True),
+        _cell(stage, "intro", new_markdown_cell(intro), locked=True),
         _cell(stage, "given", new_code_cell(given_code(solution)), locked=True),
         _cell(stage, "answer", new_code_cell(answer_code(stage, solution)), solution=True),
         _cell(stage, "tests", new_markdown_cell(tests_heading(stage)), locked=True),
@@ -83,28 +84,6 @@ def _cell(stage: Stage, part: str, cell: nbformat.NotebookNode, *, locked: bool 
     return cell
 
 
-def introduction(stage: Stage, solution: SplitSolution) -> str:
-    """Title, the solution's docstring (what the textbook page teaches), the task."""
-    paragraphs = solution.docstring.split("\n\n")
-    if paragraphs[0].lower().startswith(f"stage {stage.number}:"):
-        paragraphs = paragraphs[1:]
-    functions = "\n".join(f"- `{exercise.name}({exercise.signature})`: "
-                          f"{_markdown_text(exercise.summary)}"
-                          for exercise in solution.exercises)
-    derivation = (f" The derivation at the end is worth {stage.derivation_points} more "
-                  "points, graded by hand." if stage.derivation else "")
-    return "\n\n".join([
-        f"# Stage {stage.number}: {stage.title}",
-        *(_markdown_text(paragraph) for paragraph in paragraphs),
-        f"**Your task.** Write these functions in the answer cell below, or paste your whole "
-        f"`{stage.filename}` into that cell:",
-        functions,
-        f"Hidden tests worth {stage.points} points check them when your notebook is graded: "
-        f"the same tests and points as `mapcourse grade`.{derivation} "
-        f"The textbook page: `{stage.page}`.",
-    ])
-
-
 def given_code(solution: SplitSolution) -> str:
     return ("# Given code (read-only): the imports and helpers your functions may use.\n\n"
             + solution.given.rstrip("\n"))
@@ -132,18 +111,18 @@ def test_code(stage: Stage, group: TestGroup) -> str:
         "### BEGIN HIDDEN TESTS",
         "from mapcourse.nbgrader.cells import run_group",
         "",
-        f"run_group(globals(), {stage.id!r}, {group.name!r}, {_literal(group.source)})",
+        f"run_group(globals(), {stage.id!r}, {group.name!r}, {source_literal(group.source)})",
         "### END HIDDEN TESTS",
     ])
 
 
 def derivation_prompt(stage: Stage) -> str:
     return (f"## Derivation ({stage.derivation_points} points, graded by hand)\n\n"
-            f"{_markdown_text(stage.derivation or '')}\n\n"
+            f"{markdown_text(stage.derivation or '')}\n\n"
             "Write it in the cell below, in Markdown, with LaTeX between `$` signs.")
 
 
-def _literal(text: str) -> str:
+def source_literal(text: str) -> str:
     """A string literal for `text` that reads as the code it holds (a raw triple quote)."""
     for quote in ("'''", '"""'):
         literal = f"r{quote}\n{text}{quote}"
@@ -154,10 +133,3 @@ def _literal(text: str) -> str:
             except SyntaxError:
                 pass
     return repr("\n" + text)
-
-
-def _markdown_text(text: str) -> str:
-    """Plain text (formulas such as theta**heads) safe in Markdown: `code` kept, * and _ escaped."""
-    parts = re.split(r"(`[^`]*`)", text)
-    return "".join(part if part.startswith("`") else re.sub(r"([\\*_])", r"\\\1", part)
-                   for part in parts)

@@ -26,7 +26,8 @@ from mapcourse.progress.workspace import (
     write_state,
 )
 
-__all__ = ["StageProgress", "TestOutcome", "check_progress", "current_stage"]
+__all__ = ["FAILING", "NOT_STARTED", "NO_TESTS", "PASSED", "StageProgress", "TestOutcome",
+           "check_progress", "current_stage", "status_of"]
 
 PASSED, FAILING, NOT_STARTED, NO_TESTS = "passed", "failing", "not started", "no tests"
 
@@ -64,9 +65,7 @@ def check_progress(course: Course, stages: list[Stage] | None = None) -> list[St
             known[stage.id] = StageProgress(stage, NOT_STARTED)
         else:
             key = inputs_digest(course, stage)
-            entry = cache.get(stage.id, {})
-            if entry.get("key") == key:
-                tests = tuple(TestOutcome(**test) for test in entry["tests"])
+            if (tests := _cached(cache.get(stage.id), key)) is not None:
                 known[stage.id] = StageProgress(stage, status_of(tests), tests)
             else:
                 to_run[stage.id] = key
@@ -79,9 +78,19 @@ def check_progress(course: Course, stages: list[Stage] | None = None) -> list[St
     return [known[stage.id] for stage in stages]
 
 
+def _cached(entry: object, key: str) -> tuple[TestOutcome, ...] | None:
+    """The outcomes kept for a stage if they were computed from the same files."""
+    if not isinstance(entry, dict) or entry.get("key") != key:
+        return None
+    try:
+        return tuple(TestOutcome(**test) for test in entry["tests"])
+    except (KeyError, TypeError):
+        return None
+
+
 def current_stage(progress: list[StageProgress]) -> StageProgress | None:
-    """The first stage that does not pass yet (None when all pass)."""
-    return next((stage for stage in progress if stage.status != PASSED), None)
+    """The stage to work on: the first that is failing or not started (None if none is)."""
+    return next((stage for stage in progress if stage.status in (FAILING, NOT_STARTED)), None)
 
 
 def status_of(tests: tuple[TestOutcome, ...]) -> str:

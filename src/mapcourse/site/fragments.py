@@ -57,7 +57,12 @@ def stage_header(course: Course, stage: Stage) -> str:
         f"Check your work: `mapcourse check {stage.number}` (add `--watch` to re-run on save)",
         f"Run the tests yourself: `pytest {exercises}/test_{stage.filename}`",
         f"A hint in the terminal: `mapcourse hint {stage.number}`",
-        f"Points: {stage.points}",
+        f"Points: {stage.points} from the tests"
+        + (
+            f", plus {stage.derivation_points} for the written derivation"
+            if stage.derivation
+            else ""
+        ),
         f"Read first: [the textbook page on this idea]({up}{stage.concept})",
     ]
     box = '!!! abstract "Your exercise"\n' + indent("\n".join(f"- {fact}" for fact in facts))
@@ -98,7 +103,7 @@ def stage_list(course: Course, depth: int) -> str:
     lines = []
     for stage in course.stages:
         written = (
-            f", {stage.derivation_points} of them for a written derivation"
+            f", plus {stage.derivation_points} for a written derivation, graded by hand"
             if stage.derivation
             else ""
         )
