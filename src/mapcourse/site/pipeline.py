@@ -48,6 +48,7 @@ def generate(root: Path | None = None, *, force: bool = False) -> list[Path]:
     Skips all work when the inputs digest matches the last run and every output exists,
     unless `force`.
     """
+    load_course.cache_clear()  # `mkdocs serve` calls this again after course.toml changes
     course = load_course((root or find_root()).resolve())
     digest = inputs_digest(course)
     if not force and _up_to_date(course.root, digest):
