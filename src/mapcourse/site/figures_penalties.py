@@ -13,6 +13,8 @@ from mapcourse.site.regression import Geometry, Paths, PriorCurves
 if TYPE_CHECKING:
     from mapcourse.site.decay import Trajectories
 
+LABEL_BOX = {"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none", "alpha": 0.85}
+
 
 def priors_figure(curves: PriorCurves, path: Path) -> bool:
     """N(0, 1/lam) and Laplace(0, 1/lam) densities, and -log density minus its value at 0."""
@@ -77,13 +79,20 @@ def geometry_figure(geometry: Geometry, path: Path) -> bool:
         ax.fill(*boundary, color=color, alpha=0.18)
         ax.plot(*boundary, color=color)
         ax.plot(*geometry.w_ols, "k+", markersize=10)
-        ax.annotate("least squares", geometry.w_ols, textcoords="offset points", xytext=(6, 4))
+        ax.annotate(
+            "least squares",
+            geometry.w_ols,
+            textcoords="offset points",
+            xytext=(6, 4),
+            bbox=LABEL_BOX,
+        )
         ax.plot(*w_map, "o", color=color)
         ax.annotate(
             f"MAP ({w_map[0]:.3g}, {w_map[1]:.3g})",
             w_map,
             textcoords="offset points",
             xytext=(8, -14),
+            bbox=LABEL_BOX,
         )
         ax.axhline(0, color="#bbbbbb", linewidth=0.8)
         ax.axvline(0, color="#bbbbbb", linewidth=0.8)
