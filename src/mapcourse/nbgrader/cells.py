@@ -37,7 +37,7 @@ from mapcourse.sandbox.handle import LocalHandle
 _FAILED_ANSWERS: dict[str, str] = {}  # stage -> why its answer cell counts as not importing
 
 
-class TestGroupFailed(AssertionError):
+class GroupFailed(AssertionError):
     """A test group did not pass; IPython shows only `status: message`."""
 
     def __init__(self, status: str, message: str) -> None:
@@ -52,13 +52,13 @@ class TestGroupFailed(AssertionError):
 def run_group(namespace: Mapping[str, Any], stage: str, test: str, source: str) -> None:
     """Run every case of the test group `test` defined by `source` against `namespace`.
 
-    Returns None when all cases pass; raises TestGroupFailed with the first failing
+    Returns None when all cases pass; raises GroupFailed with the first failing
     case's message otherwise (the same all-or-nothing rule as `mapcourse grade`).
     """
     with _quiet():
         status, message = _run(namespace, stage, test, source)
     if status != "passed":
-        raise TestGroupFailed(status, message) from None
+        raise GroupFailed(status, message) from None
 
 
 def _run(namespace: Mapping[str, Any], stage: str, test: str, source: str) -> tuple[str, str]:

@@ -60,6 +60,12 @@ def python_folders() -> list[Path]:
             if not any(_inside(folder, Path(system)) for system in SYSTEM_FOLDERS)]
 
 
+def python_open_to_all() -> bool:
+    """Whether an unprivileged user can reach the Python installation on this host."""
+    return all(os.stat(parent).st_mode & 0o005 == 0o005
+               for folder in python_folders() for parent in (folder, *folder.parents))
+
+
 def _inside(path: Path, folder: Path) -> bool:
     return path == folder or folder in path.parents
 
@@ -79,6 +85,8 @@ def zygote_command(scratch: Path, control_fd: int, *,
         if Path(folder).exists():
             command += ["--ro-bind", folder, folder]
     for folder in python_folders():
+        for parent in reversed(folder.parents[:-1]):  # readable by the unprivileged uid
+            command += ["--perms", "0755", "--dir", str(parent)]
         command += ["--ro-bind", str(folder), str(folder)]
     command += ["--ro-bind", str(package), f"{PACKAGE_ROOT}/mapcourse",
                 "--bind", str(scratch), SANDBOX_ROOT,

@@ -21,7 +21,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from mapcourse.sandbox import wire
-from mapcourse.sandbox.bwrap import SANDBOX_ROOT, bwrap_available, zygote_command
+from mapcourse.sandbox.bwrap import (
+    SANDBOX_ROOT,
+    bwrap_available,
+    python_open_to_all,
+    zygote_command,
+)
 from mapcourse.sandbox.handle import StudentHandle
 from mapcourse.sandbox.protocol import ProtocolError
 from mapcourse.sandbox.session import Runtime, StageSession
@@ -62,7 +67,8 @@ class SandboxRuntime(Runtime):
         self.isolate = isolate
         self.limits = limits
         self.name = "bubblewrap" if isolate else "none (--no-sandbox)"
-        self.uid = _slot_uid(slot) if os.geteuid() == 0 else None
+        can_drop = os.geteuid() == 0 and (isolate or python_open_to_all())
+        self.uid = _slot_uid(slot) if can_drop else None
         self._owned_scratch = scratch is None
         self.scratch = Path(scratch or tempfile.mkdtemp(prefix="mapcourse-slot-"))
         self.scratch.chmod(0o755)
