@@ -42,6 +42,7 @@ def lasso_problem(seed: int, n: int, d: int, fraction: float) -> tuple[np.ndarra
 
 
 def kkt_tolerance(X: np.ndarray, y: np.ndarray) -> float:
+    """The contract's tolerance on the optimality conditions: 1e-6 * max(1, max|X.T y|)."""
     return 1e-6 * max(1.0, float(np.abs(X.T @ y).max()))
 
 
@@ -214,8 +215,8 @@ def test_map_lasso_satisfies_the_optimality_conditions(student, problem, as_list
 @settings(max_examples=15, phases=NO_SHRINKING)
 @given(seed=st.integers(0, 2**32 - 1), fraction=st.floats(0.05, 0.95),
        size=st.sampled_from([0.1, 1.0, 10.0]))
-def test_map_lasso_on_an_orthonormal_design_soft_thresholds_X_T_y(student, seed, fraction,
-                                                                  size):
+def test_map_lasso_with_orthonormal_columns_is_a_soft_threshold(student, seed, fraction,
+                                                                 size):
     rng = np.random.default_rng(seed)
     X = np.linalg.qr(rng.normal(size=(8, 4)))[0]
     y = size * rng.normal(size=8)
