@@ -49,6 +49,9 @@ def test_a_test_name_reads_as_a_sentence():
     (ZeroDivisionError("division by zero"),
      ("error", "your code raised ZeroDivisionError: division by zero")),
     (ExceptionGroup("hypothesis", [CheckFailed("first")]), ("failed", "first")),
-], ids=["pass", "stub", "check", "bare assert", "crash", "exception group"])
+    (pytest.fail.Exception("DID NOT RAISE <class 'ValueError'>"),
+     ("failed", "your code returned normally where it should raise ValueError: invalid input "
+                "must raise an error, never pass silently.")),
+], ids=["pass", "stub", "check", "bare assert", "crash", "exception group", "did not raise"])
 def test_describe_puts_an_outcome_in_plain_words(error, expected):
     assert describe(error) == expected

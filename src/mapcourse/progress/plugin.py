@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import traceback
 from pathlib import Path
 
@@ -59,6 +60,11 @@ def describe(error: BaseException | None) -> tuple[str, str]:
         if not hint:
             return "not-implemented", f"not implemented yet: {error}"
         return "not-implemented", f"{function} is not implemented yet ({hint})"
+    if isinstance(error, pytest.fail.Exception):
+        raised = re.fullmatch(r"DID NOT RAISE <class '(?:builtins\.)?([\w.]+)'>", str(error))
+        return "failed", (f"your code returned normally where it should raise {raised.group(1)}:"
+                          " invalid input must raise an error, never pass silently."
+                          if raised else str(error))
     if isinstance(error, AssertionError):
         return "failed", str(error) or "the answer was not what the test expected."
     return "error", f"your code raised {_exception(error)}"
