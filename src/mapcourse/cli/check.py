@@ -22,6 +22,7 @@ from mapcourse.progress import (
 )
 from mapcourse.progress.workspace import stage_dir, textbook_link
 
+WIDTH = 88  # characters per line of plain output
 NBSP = "\u00a0"  # a space that textwrap does not break at
 STYLES = {PASSED: "green", FAILING: "red", NOT_STARTED: "yellow", NO_TESTS: "dim"}
 
@@ -70,16 +71,16 @@ def watch(course: Course, stages: list[Stage]) -> int:
 def show(course: Course, progress: list[StageProgress], watching: bool = False) -> None:
     """Print the table of stages and the next step: a rich table on a terminal, plain
     text otherwise."""
-    footer = ["", *next_step(course, progress)]
-    if watching:
-        footer += ["", "Watching exercises/ for changes; Ctrl-C to stop."]
+    watch_line = ["", "Watching exercises/ for changes; Ctrl-C to stop."] if watching else []
     if not sys.stdout.isatty():
+        footer = ["", *next_step(course, progress), *watch_line]
         print("\n".join([*table(course, progress), *footer]), flush=True)
         return
     from rich.console import Console
     from rich.table import Table
 
     console = Console(highlight=False)
+    footer = ["", *next_step(course, progress, width=min(WIDTH, console.width)), *watch_line]
     if watching:
         console.clear()
     grid = Table(title=_summary(course, progress), title_justify="left")
@@ -111,7 +112,7 @@ def _tests(stage: StageProgress) -> str:
     return f"{stage.passed}/{len(stage.tests)} tests pass" if stage.tests else ""
 
 
-def next_step(course: Course, progress: list[StageProgress]) -> list[str]:
+def next_step(course: Course, progress: list[StageProgress], width: int = WIDTH) -> list[str]:
     """The first failure of the stage to work on, in plain words, and what to do next."""
     current = current_stage(progress)
     if current is None:
@@ -127,26 +128,26 @@ def next_step(course: Course, progress: list[StageProgress]) -> list[str]:
     if failure is not None and current.status != NOT_STARTED:
         failing = len(current.tests) - current.passed
         lines[0] += f" {failing} of {len(current.tests)} tests fail. The first:"
-        lines += _wrap(failure.title, "  ") + _wrap(failure.message, "    ")
+        lines += _wrap(failure.title, "  ", width) + _wrap(failure.message, "    ", width)
         lines += ["", *_wrap(f"Next: fix {where}, then run `mapcourse check {stage.number}`. "
                              f"Stuck? `mapcourse hint {stage.number}` gives a hint; the "
-                             f"textbook page is {textbook_link(course, stage)}", "")]
+                             f"textbook page is {textbook_link(course, stage)}", "", width)]
     else:
         lines[0] += " not started yet."
         if failure is not None:
-            lines += _wrap(failure.message, "  ")
+            lines += _wrap(failure.message, "  ", width)
         lines += ["", *_wrap(f"Next: read {textbook_link(course, stage)}, then open {where} "
                              "and replace each `raise NotImplementedError(...)` with your code. "
                              f"Run `mapcourse check {stage.number}` to test it; "
-                             f"`mapcourse hint {stage.number}` gives a hint.", "")]
+                             f"`mapcourse hint {stage.number}` gives a hint.", "", width)]
     return lines
 
 
-def _wrap(text: str, indent: str) -> list[str]:
-    """Lines of at most 88 characters; a URL, a path or a `command` is never broken."""
+def _wrap(text: str, indent: str, width: int) -> list[str]:
+    """Lines of at most `width` characters; a URL, a path or a `command` is never broken."""
     keep = re.sub(r"`[^`]*`", lambda quoted: quoted.group().replace(" ", NBSP), text)
     return [wrapped.replace(NBSP, " ") for line in keep.splitlines() or [""]
-            for wrapped in textwrap.wrap(line, 88, initial_indent=indent, break_long_words=False,
+            for wrapped in textwrap.wrap(line, width, initial_indent=indent, break_long_words=False,
                                          break_on_hyphens=False, subsequent_indent=indent)
             or [indent]]
 
