@@ -158,6 +158,7 @@ def test_a_full_check_of_untouched_stubs_is_quick(student):
 
 @pytest.mark.slow
 def test_watch_checks_again_when_a_stage_file_changes(student):
+    pytest.importorskip("watchfiles")
     watcher = subprocess.Popen([sys.executable, "-m", "mapcourse", "check", "1", "--watch"],
                                cwd=student, env=student_env(student), stdout=subprocess.PIPE,
                                stderr=subprocess.STDOUT, text=True)
