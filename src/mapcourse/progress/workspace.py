@@ -64,7 +64,7 @@ def is_pristine(course: Course, stage: Stage) -> bool:
     """
     released = read_state(course, RELEASE_INFO).get("stubs", {})
     expected = released.get(stage.id) or digest(course.exercises_dir / stage.filename)
-    return digest(stage_dir(course) / stage.filename) == expected
+    return bool(expected) and digest(stage_dir(course) / stage.filename) == expected
 
 
 def textbook_link(course: Course, stage: Stage) -> str:
