@@ -9,6 +9,7 @@ makes sure the value is of a type it can judge, and never trusts its methods.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Iterable
 from numbers import Real
 from typing import Any, NoReturn
@@ -132,7 +133,8 @@ def expect_raises(errors: type[Exception] | tuple[type[Exception], ...],
         if not isinstance(error, errors):
             fail(_sentence(f"{call} raised {error.type_name}: {error}; expected a {expected}",
                            f"whose message names {naming}.", concept))
-        if not any(name in str(error) for name in names):
+        if not any(re.search(rf"(?<![A-Za-z0-9_]){re.escape(name)}(?![A-Za-z0-9_])", str(error))
+                   for name in names):
             fail(_sentence(f"{call} raised {error.type_name}({str(error)!r}), but the message",
                            f"should name the offending argument: {naming}.", concept))
         return

@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
-import tempfile
 import sys
+import tempfile
 from pathlib import Path
 
 from rich.console import Console
@@ -15,10 +15,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedCo
 from mapcourse.cli import UsageError
 from mapcourse.grading import export, render
 from mapcourse.grading.discover import DiscoveryError, discover
-from mapcourse.grading.plugin import HiddenSuiteError
-from mapcourse.grading.pool import Settings, grade_all
 from mapcourse.manifest import CourseNotFound, load_course
-from mapcourse.sandbox.isolated import GiB, Limits, SandboxUnavailable
 
 FORMATS = ("table", "json")
 
@@ -47,6 +44,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from mapcourse.grading.plugin import HiddenSuiteError
+    from mapcourse.grading.pool import Settings
+    from mapcourse.sandbox.isolated import GiB, Limits, SandboxUnavailable
+
     if args.format not in FORMATS:
         raise UsageError(f"unknown format {args.format!r}: use --format table or --format json")
     if args.jobs < 1:
@@ -82,6 +83,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _grade_with_progress(course, submissions, settings, out):
+    from mapcourse.grading.pool import grade_all
+
     settings_name = "bubblewrap" if settings.isolate else "none (--no-sandbox)"
     def save(result):
         if out is not None:

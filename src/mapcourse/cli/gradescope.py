@@ -6,7 +6,6 @@ import argparse
 from pathlib import Path
 
 from mapcourse.cli import UsageError
-from mapcourse.gradescope import build_bundle
 from mapcourse.manifest import CourseNotFound, load_course
 
 
@@ -26,6 +25,8 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"{args.zip} should end in .zip (Gradescope takes a zip file)")
     if args.zip.is_dir():
         raise UsageError(f"{args.zip} is a folder: give the path of the zip to write")
+    from mapcourse.gradescope import build_bundle
+
     try:
         course = load_course()
         names = build_bundle(course, args.zip)

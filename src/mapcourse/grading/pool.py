@@ -115,7 +115,9 @@ def _slot_folder(scratch: Path) -> Path:
 def _warm_up(course: Course) -> None:
     """Import the hidden suites' dependencies once, before any worker forks."""
     import hypothesis  # noqa: F401
-    import torch  # noqa: F401
+    import torch
+
+    torch.set_num_threads(1)  # tiny models: threads only add wake-up latency
 
     from mapcourse.reference import reference
 

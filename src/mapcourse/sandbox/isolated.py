@@ -10,6 +10,7 @@ every process of the slot's uid killed; the next call starts a fresh process.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -119,10 +120,8 @@ class SandboxRuntime(Runtime):
         if self._control is not None:
             self._control.close()
         if self._process is not None:
-            try:
+            with contextlib.suppress(OSError):
                 os.killpg(self._process.pid, 9)
-            except OSError:
-                pass
             self._process.wait()
             self._process.stderr.close()
         self._control = self._process = None

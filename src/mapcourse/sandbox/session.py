@@ -47,7 +47,7 @@ class Runtime(ABC):
     @abstractmethod
     def open_stage(self, submission: Path, stage_id: str) -> StageSession: ...
 
-    def close(self) -> None:
+    def close(self) -> None:  # noqa: B027 - most runtimes hold nothing
         """Release whatever the runtime holds."""
 
     def __enter__(self) -> Runtime:

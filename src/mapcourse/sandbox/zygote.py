@@ -13,6 +13,7 @@ with the stage's socket attached to `fork` requests.
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import json
 import os
@@ -139,10 +140,8 @@ def serve(stage: str, directory: str) -> None:
 
 def kill(pid: int, uid: int | None) -> str:
     """Kill a stage's process group and every process of its uid; how the stage ended."""
-    try:
+    with contextlib.suppress(OSError):
         os.killpg(pid, signal.SIGKILL)
-    except OSError:
-        pass
     if uid is not None:
         sweep(uid)
     return _reap(pid)
