@@ -4,14 +4,19 @@ weight_decay=lam adds lam * w to each gradient, the gradient of (lam/2) ||w||^2:
 then minimise MSE + (lam/2) ||w||^2 (coupled L2). AdamW shrinks w by lr * lam * w outside the
 adaptive step (decoupled), so it follows another path to another point.
 
-torch is imported inside the functions: the build runs them in a worker process while the
-main process draws the other figures, and only the worker pays for importing torch.
+torch is imported inside the functions: the build runs them in a second Python process
+(`python -m mapcourse.site.decay ROOT`) while the first draws the other figures, and only the
+second pays for importing torch.
 """
 
 from __future__ import annotations
 
 import copy
+import os
+import pickle
+import sys
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -115,3 +120,14 @@ def decay_results(course: Course) -> DecayResults:
 
     torch.set_num_threads(1)
     return DecayResults(trajectories(course), gaps(course), weight_decays(course))
+
+
+if __name__ == "__main__":
+    # `python -m mapcourse.site.decay ROOT`: the results, pickled, on standard output.
+    # os._exit skips torch's slow teardown; the parent is waiting for this output.
+    from mapcourse.manifest import load_course
+    from mapcourse.site import decay  # this module under its own name, so pickle can find it
+
+    sys.stdout.buffer.write(pickle.dumps(decay.decay_results(load_course(Path(sys.argv[1])))))
+    sys.stdout.flush()
+    os._exit(0)

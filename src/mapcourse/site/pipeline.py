@@ -7,19 +7,21 @@ generate(root) writes, under the course root:
                              (stage titles, files, hints) and computed numbers.
 None of these is committed. The mkdocs hook calls generate() before every build; a builder
 that runs no hooks runs `python -m mapcourse.site generate` first. The torch training runs
-in a worker process, beside the drawing; when no input changed since the last run (see
+in a second Python process, beside the drawing; when no input changed since the last run (see
 inputs_digest), nothing is recomputed.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
-import multiprocessing
+import os
+import pickle
 import subprocess
 import sys
-from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from mapcourse.manifest import Course, find_root, load_course
@@ -53,12 +55,10 @@ def generate(root: Path | None = None, *, force: bool = False) -> list[Path]:
     digest = inputs_digest(course)
     if not force and _up_to_date(course.root, digest):
         return []
-    spawn = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=1, mp_context=spawn) as worker:
-        training = worker.submit(_train, course.root)
+    with training_in_background(course.root) as training:
         written = vendor_katex(course.root, course.root / "docs")
-        written += write_figures(course, figures_dir(course.root), training.result)
-        written += write_fragments(course, fragments_dir(course.root), training.result)
+        written += write_figures(course, figures_dir(course.root), training)
+        written += write_fragments(course, fragments_dir(course.root), training)
     outputs = [p for p in (course.root / "docs" / "assets").rglob("*") if p.is_file()]
     outputs += [p for p in fragments_dir(course.root).rglob("*.md")]
     stamp = {"digest": digest, "outputs": sorted(str(p.relative_to(course.root)) for p in outputs)}
@@ -87,11 +87,35 @@ def _up_to_date(root: Path, digest: str) -> bool:
     return stamp.get("digest") == digest and all((root / p).is_file() for p in stamp["outputs"])
 
 
-def _train(root: Path):
-    """The weight-decay runs (stage 5, torch), for the worker process."""
-    from mapcourse.site import decay
+@contextmanager
+def training_in_background(root: Path) -> Iterator[Callable]:
+    """Start the weight-decay runs (stage 5, torch) in another Python; yield a function that
+    waits for them and returns their decay.DecayResults."""
+    src = str(PACKAGE_DIR.parents[1])
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(filter(None, [src, os.getenv("PYTHONPATH")])),
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-m", "mapcourse.site.decay", str(root)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+    )
 
-    return decay.decay_results(load_course(root))
+    @functools.cache
+    def results():
+        output, errors = process.communicate()
+        if process.returncode != 0:
+            raise RuntimeError(f"the weight-decay runs failed:\n{errors.decode()}")
+        return pickle.loads(output)
+
+    try:
+        yield results
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
 
 
 def page_fragments(course: Course) -> dict[str, str]:
