@@ -8,7 +8,7 @@ import pytest
 
 from mapcourse.manifest import load_course
 from mapcourse.site import coin, fragments, regression
-from mapcourse.site.pipeline import page_fragments
+from mapcourse.site.pipeline import inputs_digest, page_fragments
 
 WORKED_NUMBERS = {
     "likelihood of theta = 0.5": "0.03125",
@@ -90,3 +90,10 @@ def test_every_stage_says_where_its_exercise_lives(course):
     for stage in course.stages:
         assert f"`exercises/{stage.id}.py`" in texts[f"exercise/{stage.id}.md"]
         assert f"`exercises/test_{stage.id}.py`" in texts[f"stage/{stage.id}/header.md"]
+
+
+def test_build_recomputes_when_a_reference_solution_changes(course_copy: Path):
+    before = inputs_digest(load_course(course_copy))
+    stage4 = course_copy / "solutions" / "stage4_laplace_l1.py"
+    stage4.write_text(stage4.read_text() + "\n# changed\n")
+    assert inputs_digest(load_course(course_copy)) != before
