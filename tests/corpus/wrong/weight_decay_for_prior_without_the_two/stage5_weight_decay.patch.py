@@ -1,0 +1,4 @@
+def weight_decay_for_prior(prior_precision, noise_var, n):
+    if prior_precision <= 0 or noise_var <= 0 or n < 1:
+        raise ValueError("prior_precision, noise_var and n must be positive")
+    return noise_var * prior_precision / n

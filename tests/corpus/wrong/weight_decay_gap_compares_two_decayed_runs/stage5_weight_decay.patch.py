@@ -1,0 +1,7 @@
+def weight_decay_gap(model, X, y, *, optimizer, lam, lr=0.01, steps=100):
+    first = train(copy.deepcopy(model), X, y, optimizer=optimizer, lr=lr, steps=steps,
+                  weight_decay=lam)
+    second = train(copy.deepcopy(model), X, y, optimizer=optimizer, lr=lr, steps=steps,
+                   weight_decay=lam)
+    return max((a - b).abs().max().item()
+               for a, b in zip(first.parameters(), second.parameters(), strict=True))
