@@ -24,6 +24,9 @@ solution = reference("stage2_map_table")
 FIELDS = ("theta", "prior", "likelihood", "product", "posterior", "evidence", "log_evidence")
 GRID = [i / 20 for i in range(21)]
 TEN_MILLION = 10**7
+THETA = ("theta", "thetas")
+CANDIDATES = ("theta", "thetas", "prior")
+IMPOSSIBLE_NAMES = ("heads", "tails", "data", "theta", "thetas", "prior")
 
 LOG_SPACE = ("At this many flips every likelihood underflows to 0.0: add log(prior) and the "
              "log-likelihood, subtract the largest sum before exponentiating, and divide by "
@@ -111,7 +114,7 @@ def test_posterior_table_follows_bayes_rule_on_random_tables(student, case):
     except ValueError:
         expect_raises(ValueError, lambda: student.posterior_table(thetas, prior, heads, tails),
                       call=call_of("posterior_table", thetas, prior, heads, tails),
-                      names=("heads", "tails", "data", "theta", "prior"),
+                      names=IMPOSSIBLE_NAMES,
                       concept="These data are impossible under every candidate with a positive "
                               "prior: the posterior is undefined.")
         return
@@ -167,12 +170,12 @@ def test_a_candidate_with_prior_zero_gets_posterior_zero(student, thetas, prior,
 
 
 INVALID_TABLES = [
-    ([], [], 1, 1, ("thetas", "prior")),
-    ([0.2, 0.5], [1.0], 1, 1, ("thetas", "prior")),
-    ([0.2, 0.5], [0.5, 0.3, 0.2], 1, 1, ("thetas", "prior")),
-    ([0.5, 0.5], [0.5, 0.5], 1, 1, "theta"),
-    ([-0.1, 0.5], [0.5, 0.5], 1, 1, "theta"),
-    ([0.5, 1.2], [0.5, 0.5], 1, 1, "theta"),
+    ([], [], 1, 1, CANDIDATES),
+    ([0.2, 0.5], [1.0], 1, 1, CANDIDATES),
+    ([0.2, 0.5], [0.5, 0.3, 0.2], 1, 1, CANDIDATES),
+    ([0.5, 0.5], [0.5, 0.5], 1, 1, THETA),
+    ([-0.1, 0.5], [0.5, 0.5], 1, 1, THETA),
+    ([0.5, 1.2], [0.5, 0.5], 1, 1, THETA),
     ([0.2, 0.5], [-0.1, 1.1], 1, 1, "prior"),
     ([0.2, 0.5], [0.4, 0.5], 1, 1, "prior"),
     ([0.2, 0.5], [0.5, 0.5 + 5e-9], 1, 1, "prior"),
@@ -225,7 +228,7 @@ def test_data_impossible_under_every_candidate_raise(student, function, thetas, 
                                                      tails):
     expect_raises(ValueError, lambda: getattr(student, function)(thetas, prior, heads, tails),
                   call=call_of(function, thetas, prior, heads, tails),
-                  names=("heads", "tails", "data", "theta", "prior"),
+                  names=IMPOSSIBLE_NAMES,
                   concept="When every candidate with positive prior gives the data probability "
                           "0, the evidence is 0 and the posterior is undefined: raise instead of "
                           "returning nan.")
