@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[1]
 HOSTILE = Path(__file__).parent / "hostile"
 ATTACKS = sorted(path.name for path in HOSTILE.iterdir() if path.is_dir())
 HONEST = ("honest", "victim")
-SANDBOX_UIDS = range(200_000, 1_000_000)
+SANDBOX_UIDS = range(200_000, 200_000 + 100_000 * 16)
 
 pytestmark = pytest.mark.skipif(shutil.which("bwrap") is None, reason="needs bubblewrap")
 

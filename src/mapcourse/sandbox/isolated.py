@@ -1,11 +1,12 @@
 """Sandboxed stages: the trusted side of the fork server (`mapcourse.sandbox.zygote`).
 
-A `SandboxRuntime` owns one slot: a scratch folder, an unprivileged uid, and a warm
+A `SandboxRuntime` owns one slot: a scratch folder, unprivileged uids, and a warm
 zygote running under bubblewrap (or, with `--no-sandbox`, without it). For each
 submission it copies the stage files into the scratch folder; for each stage it asks
 the zygote to fork a process and talks to it over a socket of its own. A call that
 runs past its deadline, or a process that dies, gets the stage process group and
-every process of the slot's uid killed; the next call starts a fresh process.
+every process of the stage's uid killed; the next call starts a fresh process. Each
+stage has a uid of its own, so killing one stage never touches another.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from mapcourse.sandbox.protocol import ProtocolError
 from mapcourse.sandbox.session import Runtime, StageSession
 
 GiB = 1 << 30
+FIRST_UID, UID_BLOCK = 200_000, 16
 IMPORT_SECONDS = 10.0
 OUTPUT_KEEP = 4000
 
@@ -59,7 +61,7 @@ class SandboxRuntime(Runtime):
     """One grading slot: a warm zygote, optionally inside bubblewrap."""
 
     def __init__(self, *, isolate: bool = True, limits: Limits = Limits(),
-                 slot: int = 0, scratch: Path | None = None) -> None:
+                 scratch: Path | None = None) -> None:
         if isolate and not bwrap_available():
             raise SandboxUnavailable(
                 "bubblewrap (bwrap) is not available, so student code cannot be isolated: "
@@ -69,7 +71,8 @@ class SandboxRuntime(Runtime):
         self.limits = limits
         self.name = "bubblewrap" if isolate else "none (--no-sandbox)"
         can_drop = os.geteuid() == 0 and (isolate or python_open_to_all())
-        self.uid = _slot_uid(slot) if can_drop else None
+        self._uid_base = _uid_block() if can_drop else None
+        self._stage_uids: dict[str, int] = {}
         self._owned_scratch = scratch is None
         self.scratch = Path(scratch or tempfile.mkdtemp(prefix="mapcourse-slot-"))
         self.scratch.chmod(0o755)
@@ -134,6 +137,14 @@ class SandboxRuntime(Runtime):
 
     # Submissions and stages -----------------------------------------------------
 
+    def uid(self, stage_id: str) -> int | None:
+        """The unprivileged uid of a stage's processes (one per stage: kills stay apart)."""
+        if self._uid_base is None:
+            return None
+        if stage_id not in self._stage_uids:
+            self._stage_uids[stage_id] = self._uid_base + len(self._stage_uids) % UID_BLOCK
+        return self._stage_uids[stage_id]
+
     def open_stage(self, submission: Path, stage_id: str) -> StageSession:
         inside = self._prepare(submission)
         return SandboxSession(self, inside, stage_id)
@@ -145,7 +156,7 @@ class SandboxRuntime(Runtime):
             self._forget_submission()
             self._submission_count += 1
             name = f"submission-{self._submission_count}"
-            copy_submission(submission, self.scratch / name, self.limits, self.uid)
+            copy_submission(submission, self.scratch / name, self.limits)
             (self.scratch / f"{name}-output").mkdir(mode=0o755)
             self._current = (submission, self.scratch / name)
         name = self._current[1].name
@@ -196,7 +207,8 @@ class SandboxSession(StageSession):
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         output_dir = f"{self.directory}-output"
         request = {"op": "fork", "stage": self.stage_id, "directory": self.directory,
-                   "output": f"{output_dir}/{self.stage_id}.log", "uid": self.runtime.uid,
+                   "output": f"{output_dir}/{self.stage_id}.log",
+                   "uid": self.runtime.uid(self.stage_id),
                    "limits": {"memory_bytes": self.runtime.limits.memory_bytes,
                               "processes": self.runtime.limits.processes,
                               "output_bytes": self.runtime.limits.output_bytes}}
@@ -251,7 +263,7 @@ class SandboxSession(StageSession):
             return "ended"
         try:
             return self.runtime.request({"op": "kill", "pid": pid,
-                                         "uid": self.runtime.uid})["exit"]
+                                         "uid": self.runtime.uid(self.stage_id)})["exit"]
         except SlotBroken:
             self.runtime.restart()
             return "ended"
@@ -268,16 +280,20 @@ class _SandboxHandle(StudentHandle):
         return self._session.exchange(request)
 
 
-def copy_submission(source: Path, target: Path, limits: Limits, uid: int | None) -> None:
-    """Copy the regular files and folders of a submission (never symlinks), within limits."""
+def copy_submission(source: Path, target: Path, limits: Limits) -> None:
+    """Copy the regular files and folders of a submission (never symlinks), within limits.
+
+    The copies are read-only for the stage processes; its folders take new files
+    (sticky, like /tmp), so code that writes beside itself still works.
+    """
     total = 0
-    target.mkdir(mode=0o755)
+    target.mkdir()
     for folder, dirs, files in os.walk(source, followlinks=False):
         relative = Path(folder).relative_to(source)
         dirs[:] = [d for d in dirs if not (Path(folder) / d).is_symlink()
                    and d not in ("__pycache__", ".git")]
         for d in dirs:
-            (target / relative / d).mkdir(mode=0o755)
+            (target / relative / d).mkdir()
         for name in files:
             path = Path(folder) / name
             if path.is_symlink() or not path.is_file():
@@ -286,13 +302,11 @@ def copy_submission(source: Path, target: Path, limits: Limits, uid: int | None)
             if total > limits.max_submission_bytes:
                 return
             shutil.copyfile(path, target / relative / name)
-    if uid is not None:
-        for folder, _dirs, files in os.walk(target):
-            os.chown(folder, uid, uid)
-            for name in files:
-                os.chown(Path(folder) / name, uid, uid)
+            (target / relative / name).chmod(0o644)
+    for folder, _dirs, _files in os.walk(target):
+        Path(folder).chmod(0o1777)
 
 
-def _slot_uid(slot: int) -> int:
-    """An unprivileged uid for this slot, distinct across slots and grading runs."""
-    return 200_000 + (os.getpid() % 100_000) * 8 + slot % 8
+def _uid_block() -> int:
+    """The first of UID_BLOCK unprivileged uids for this slot, apart from other slots and runs."""
+    return FIRST_UID + (os.getpid() % 100_000) * UID_BLOCK
