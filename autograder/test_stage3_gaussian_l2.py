@@ -90,7 +90,7 @@ def test_gaussian_log_prior_matches_torch_normal_log_prob(student, theta, lam):
 
 @pytest.mark.points(1)
 @given(theta=thetas(), lam=st.sampled_from(LAMS))
-@settings(max_examples=25)
+@settings(max_examples=20)
 def test_l2_penalty_is_half_lam_times_the_sum_of_squares(student, theta, lam):
     call = f"l2_penalty({short(theta)}, {lam!r})"
     got = student.l2_penalty(theta, lam)
@@ -103,7 +103,7 @@ def test_l2_penalty_is_half_lam_times_the_sum_of_squares(student, theta, lam):
 
 @pytest.mark.points(1)
 @given(theta=thetas(), lam=st.sampled_from(LAMS))
-@settings(max_examples=25)
+@settings(max_examples=20)
 def test_negative_log_prior_is_the_penalty_plus_a_constant(student, theta, lam):
     d = np.size(theta)
     constant = (d / 2) * math.log(2 * math.pi / lam)
@@ -155,7 +155,7 @@ def weights_of(got, d, call):
 @given(case=regressions())
 @example(case=([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]], [1.0, 2.0, 3.0], 2.0, 0.5))
 @example(case=([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0], [7.0, 8.0]], [1.0, 0.0, 2.0, 1.0], 4.0, 3.0))
-@settings(max_examples=20)
+@settings(max_examples=15)
 def test_map_ridge_solves_the_regularised_normal_equations(student, case):
     X, y, noise_var, lam = case
     X_array, y_array = np.asarray(X), np.asarray(y)
@@ -183,7 +183,7 @@ def test_map_ridge_works_with_more_features_than_examples(student, n, d, seed):
 
 @pytest.mark.points(1)
 @given(case=regressions() | regressions(wide=True))
-@settings(max_examples=20)
+@settings(max_examples=15)
 def test_map_ridge_zeroes_the_gradient_of_the_map_objective(student, case):
     X, y, noise_var, lam = case
     call = f"map_ridge({short(X)}, {short(y)}, {noise_var!r}, {lam!r})"
