@@ -10,11 +10,12 @@ cd "$(dirname "$0")/.."
 all=false
 [ "${1:-}" = "--all" ] && all=true
 
-packages=(bubblewrap)
-$all && packages+=(chromium nodejs npm)
+# Debian package:command pairs; a package is installed only when its command is missing.
+needs=(bubblewrap:bwrap)
+$all && needs+=(chromium:chromium nodejs:node npm:npm)
 missing=()
-for package in "${packages[@]}"; do
-    dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
+for need in "${needs[@]}"; do
+    command -v "${need#*:}" >/dev/null 2>&1 || missing+=("${need%%:*}")
 done
 if [ ${#missing[@]} -gt 0 ]; then
     if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then

@@ -134,9 +134,14 @@ class LocalRuntime(Runtime):
 
 
 def _import_path(path: Path, module_name: str) -> ModuleType:
-    """Import a file as a module, with its folder first on sys.path for its helpers."""
-    folder = str(path.parent.resolve())
-    sys.path.insert(0, folder)
+    """Import a file as a module, with its folder first on sys.path for its helpers.
+
+    The helper modules it imports are dropped from sys.modules afterwards (the stage's
+    functions keep them), so the next submission's `helpers.py` is its own.
+    """
+    folder = path.parent.resolve()
+    sys.path.insert(0, str(folder))
+    before = set(sys.modules)
     try:
         spec = importlib.util.spec_from_file_location(module_name, path)
         module = importlib.util.module_from_spec(spec)
@@ -144,4 +149,8 @@ def _import_path(path: Path, module_name: str) -> ModuleType:
         spec.loader.exec_module(module)
         return module
     finally:
-        sys.path.remove(folder)
+        sys.path.remove(str(folder))
+        for name in set(sys.modules) - before - {module_name}:
+            origin = getattr(sys.modules[name], "__file__", None) or ""
+            if Path(origin).resolve().is_relative_to(folder):
+                del sys.modules[name]

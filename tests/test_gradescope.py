@@ -1,0 +1,64 @@
+"""The Gradescope bundle grades like `mapcourse grade`, in a fake /autograder layout."""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_bundle_holds_gradescope_files_and_the_course(tmp_path):
+    bundle = tmp_path / "autograder.zip"
+    result = subprocess.run([sys.executable, "-m", "mapcourse", "gradescope", str(bundle)],
+                            capture_output=True, text=True, cwd=ROOT)
+    assert result.returncode == 0, result.stderr
+    names = zipfile.ZipFile(bundle).namelist()
+    assert {"setup.sh", "run_autograder", "requirements.txt"} <= set(names)
+    assert "course/course.toml" in names
+    assert "course/autograder/test_stage1_mle_coin.py" in names
+    assert "course/solutions/stage6_beta_bayes.py" in names
+    assert not [name for name in names if "__pycache__" in name or name.endswith(".pyc")]
+
+
+def test_bundle_refuses_a_name_that_is_not_a_zip(tmp_path):
+    result = subprocess.run([sys.executable, "-m", "mapcourse", "gradescope",
+                             str(tmp_path / "bundle.tar")], capture_output=True, text=True,
+                            cwd=ROOT)
+    assert result.returncode == 2 and "zip" in result.stderr
+    assert not list(tmp_path.iterdir())
+
+
+@pytest.mark.slow
+def test_run_autograder_grades_the_submission_like_mapcourse_grade(tmp_path):
+    bundle = tmp_path / "autograder.zip"
+    subprocess.run([sys.executable, "-m", "mapcourse", "gradescope", str(bundle)], check=True,
+                   cwd=ROOT, capture_output=True)
+    autograder = tmp_path / "autograder"
+    with zipfile.ZipFile(bundle) as archive:
+        archive.extractall(autograder / "source")
+    upload = autograder / "submission" / "my-homework"  # students often upload a folder
+    upload.mkdir(parents=True)
+    shutil.copy(ROOT / "solutions" / "stage1_mle_coin.py", upload)
+    (upload / "stage6_beta_bayes.py").write_text(
+        (ROOT / "solutions" / "stage6_beta_bayes.py").read_text()
+        + "\n\ndef posterior_mean(a, b, heads, tails):\n    return 0.5\n")
+    environment = {**os.environ, "MAPCOURSE_AUTOGRADER_ROOT": str(autograder)}
+    run = subprocess.run(["bash", str(autograder / "source" / "run_autograder")],
+                         capture_output=True, text=True, env=environment, timeout=600)
+    assert run.returncode == 0, run.stderr
+    results = json.loads((autograder / "results" / "results.json").read_text())
+
+    graded = subprocess.run([sys.executable, "-m", "mapcourse", "grade", str(upload),
+                             "--format", "json"], capture_output=True, text=True, cwd=ROOT,
+                            timeout=600)
+    expected = json.loads(graded.stdout)["submissions"][0]
+    assert results["score"] == expected["score"]
+    assert 10 < results["score"] < 20
+    assert sum(test["max_score"] for test in results["tests"]) == 60
+    assert all(test["visibility"] == "visible" for test in results["tests"])
