@@ -38,7 +38,7 @@ def posterior_table(thetas, prior, heads, tails) -> PosteriorTable:
     Computed in log space: log posterior = log prior + log likelihood - log P(D), with
     log P(D) = logsumexp(log prior + log likelihood), so it stays right at 10**7 flips.
     """
-    raise NotImplementedError('posterior_table: validate, then work in log space: log prior + log likelihood, normalised with log-sum-exp.')
+    raise NotImplementedError('posterior_table: validate, then work in log space: log prior + log likelihood, then normalise.')
 
 
 def map_estimate(thetas, prior, heads, tails) -> float:

@@ -50,4 +50,4 @@ def map_ridge(X, y, noise_var, lam) -> np.ndarray:
     The minimiser of ||y - Xw||^2 / (2*noise_var) + (lam/2)*||w||^2, which solves
     (X.T X + noise_var*lam*I) w = X.T y. X is (n, d), y is (n,); the result is (d,).
     """
-    raise NotImplementedError('map_ridge: solve the regularised normal equations; the prior enters as noise_var*lam on the diagonal.')
+    raise NotImplementedError('map_ridge: solve the regularised normal equations; the prior adds noise_var*lam*I.')

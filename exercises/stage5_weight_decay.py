@@ -54,7 +54,7 @@ def weight_decay_gap(model: nn.Module, X, y, *, optimizer, lam, lr=0.01, steps=1
     About 0 for "sgd" and "adam" (coupled L2), clearly positive for "adamw" (decoupled).
     The model passed in is left unchanged.
     """
-    raise NotImplementedError('weight_decay_gap: train two deep copies, one with weight_decay and one with l2, and compare their parameters.')
+    raise NotImplementedError('weight_decay_gap: train two deep copies, one with weight_decay, one with l2; compare parameters.')
 
 
 def weight_decay_for_prior(prior_precision, noise_var, n) -> float:

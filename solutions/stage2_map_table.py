@@ -37,7 +37,7 @@ def posterior_table(thetas, prior, heads, tails) -> PosteriorTable:
     log P(D) = logsumexp(log prior + log likelihood), so it stays right at 10**7 flips.
     """
     ### BEGIN SOLUTION
-    # Hint: validate, then work in log space: log prior + log likelihood, normalised with log-sum-exp.
+    # Hint: validate, then work in log space: log prior + log likelihood, then normalise.
     heads, tails = _as_count(heads, "heads"), _as_count(tails, "tails")
     thetas = np.asarray(thetas, dtype=float)
     prior = np.asarray(prior, dtype=float)

@@ -59,7 +59,7 @@ def map_ridge(X, y, noise_var, lam) -> np.ndarray:
     (X.T X + noise_var*lam*I) w = X.T y. X is (n, d), y is (n,); the result is (d,).
     """
     ### BEGIN SOLUTION
-    # Hint: solve the regularised normal equations; the prior enters as noise_var*lam on the diagonal.
+    # Hint: solve the regularised normal equations; the prior adds noise_var*lam*I.
     X = _as_finite_array(X, "X")
     y = _as_finite_array(y, "y")
     noise_var = _as_positive(noise_var, "noise_var")

@@ -81,7 +81,7 @@ def weight_decay_gap(model: nn.Module, X, y, *, optimizer, lam, lr=0.01, steps=1
     The model passed in is left unchanged.
     """
     ### BEGIN SOLUTION
-    # Hint: train two deep copies, one with weight_decay and one with l2, and compare their parameters.
+    # Hint: train two deep copies, one with weight_decay, one with l2; compare parameters.
     decayed = train(copy.deepcopy(model), X, y, optimizer=optimizer, lr=lr, steps=steps,
                     weight_decay=lam)
     penalised = train(copy.deepcopy(model), X, y, optimizer=optimizer, lr=lr, steps=steps, l2=lam)

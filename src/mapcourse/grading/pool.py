@@ -115,11 +115,11 @@ def _slot_folder(scratch: Path) -> Path:
 def _warm_up(course: Course) -> None:
     """Import the hidden suites' dependencies once, before any worker forks."""
     import hypothesis  # noqa: F401
-    import torch
-
-    torch.set_num_threads(1)  # tiny models: threads only add wake-up latency
 
     from mapcourse.reference import reference
+    from mapcourse.sandbox.zygote import warm_up
+
+    warm_up()  # torch with one thread (tiny models), its optimizers already imported
 
     for stage in course.stages:
         reference(stage.id)

@@ -17,7 +17,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from mapcourse.sandbox.calls import run_call
-from mapcourse.sandbox.protocol import ModuleValue, ProtocolError, decode, dumps, encode, loads
+from mapcourse.sandbox.protocol import (
+    Model,
+    ModuleValue,
+    ProtocolError,
+    Tensor,
+    decode,
+    dumps,
+    encode,
+    loads,
+)
 
 
 @dataclass(frozen=True)
@@ -86,6 +95,12 @@ def describe_call(function: str, args: tuple, kwargs: Mapping[str, Any]) -> str:
 
 
 def _short_repr(value: Any) -> str:
+    if isinstance(value, Model):
+        layers = [f"Linear({a}, {b})" for a, b in zip(value.sizes, value.sizes[1:], strict=False)]
+        inner = ", Tanh, ".join(layers)
+        return f"nn.{inner}" if len(layers) == 1 else f"nn.Sequential({inner})"
+    if isinstance(value, Tensor):
+        return f"<tensor of shape {tuple(value.values.shape)}>"
     text = repr(value)
     if hasattr(value, "shape") and len(text) > 60:
         return f"<array of shape {tuple(value.shape)}>"
