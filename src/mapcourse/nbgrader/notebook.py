@@ -24,6 +24,7 @@ from __future__ import annotations
 import ast
 import hashlib
 import re
+import textwrap
 
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
@@ -34,6 +35,9 @@ from mapcourse.nbgrader.solution import SplitSolution, split_solution
 from mapcourse.nbgrader.suites import TestGroup, stage_groups
 
 KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
+LANGUAGE_INFO = {"name": "python", "file_extension": ".py", "mimetype": "text/x-python",
+                 "nbconvert_exporter": "python", "pygments_lexer": "ipython3",
+                 "codemirror_mode": {"name": "ipython", "version": 3}}
 MAX_ID = 64  # nbformat's limit on a cell id
 
 
@@ -59,7 +63,7 @@ def stage_notebook(course: Course, stage: Stage) -> nbformat.NotebookNode:
                   points=stage.derivation_points),
         ]
     notebook = new_notebook(cells=cells, metadata={
-        "kernelspec": KERNELSPEC, "language_info": {"name": "python"}})
+        "kernelspec": KERNELSPEC, "language_info": LANGUAGE_INFO})
     nbformat.validate(notebook)
     return notebook
 
@@ -104,14 +108,20 @@ def tests_heading(stage: Stage) -> str:
 
 
 def test_code(stage: Stage, group: TestGroup) -> str:
-    """A test cell: a visible line naming the group, then the hidden tests."""
+    """A test cell: a visible comment naming the group, then the hidden tests."""
+    plural = "" if group.points == 1 else "s"
+    title = f"Hidden tests: {group.readable} ({group.points:g} point{plural})."
     return "\n".join([
-        f"# Hidden tests: {group.readable} ({group.points:g} "
-        f"point{'' if group.points == 1 else 's'}).",
+        *textwrap.wrap(title, width=98, initial_indent="# ", subsequent_indent="# "),
         "### BEGIN HIDDEN TESTS",
         "from mapcourse.nbgrader.cells import run_group",
         "",
-        f"run_group(globals(), {stage.id!r}, {group.name!r}, {source_literal(group.source)})",
+        "run_group(",
+        "    globals(),",
+        f"    {stage.id!r},",
+        f"    {group.name!r},",
+        f"    {source_literal(group.source)},",
+        ")",
         "### END HIDDEN TESTS",
     ])
 
