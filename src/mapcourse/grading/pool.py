@@ -39,36 +39,44 @@ def grade_all(course: Course, submissions: list[Submission], settings: Settings,
               on_result: Callable[[SubmissionResult], None] = lambda result: None
               ) -> GradeReport:
     """Grade every submission; results come back in the order given."""
-    _warm_up(course)
     scratch = Path(tempfile.mkdtemp(prefix="mapcourse-grade-"))
     scratch.chmod(0o711)
+    jobs = max(1, min(settings.jobs, len(submissions)))
+    runtimes: list[SandboxRuntime] = []
     results: dict[str, SubmissionResult] = {}
     try:
-        jobs = max(1, min(settings.jobs, len(submissions)))
+        runtimes = [SandboxRuntime(isolate=settings.isolate, limits=settings.limits,
+                                   scratch=_slot_folder(scratch)) for _ in range(jobs)]
+        _warm_up(course)  # while the zygotes start
+        for runtime in runtimes:
+            runtime.wait_ready()
         grader = _in_parallel if jobs > 1 else _in_process
-        for result in grader(course, submissions, settings, scratch, jobs):
+        for result in grader(course, submissions, settings, runtimes):
             results[result.id] = result
             on_result(result)
     finally:
+        for runtime in runtimes:
+            runtime.close()
         shutil.rmtree(scratch, ignore_errors=True)
     name = "bubblewrap" if settings.isolate else "none (--no-sandbox)"
     return GradeReport(course.max_score, tuple(results[s.id] for s in submissions), name)
 
 
 def _in_process(course: Course, submissions: list[Submission], settings: Settings,
-                scratch: Path, jobs: int) -> Iterator[SubmissionResult]:
-    with SandboxRuntime(isolate=settings.isolate, limits=settings.limits,
-                        scratch=_slot_folder(scratch)) as runtime:
-        for submission in submissions:
-            yield _grade_safely(course, submission, runtime, settings)
+                runtimes: list[SandboxRuntime]) -> Iterator[SubmissionResult]:
+    for submission in submissions:
+        yield _grade_safely(course, submission, runtimes[0], settings)
 
 
 def _in_parallel(course: Course, submissions: list[Submission], settings: Settings,
-                 scratch: Path, jobs: int) -> Iterator[SubmissionResult]:
+                 runtimes: list[SandboxRuntime]) -> Iterator[SubmissionResult]:
     context = multiprocessing.get_context("fork")
+    slots = context.Queue()
+    for index in range(len(runtimes)):
+        slots.put(index)
     remaining = list(submissions)
-    with ProcessPoolExecutor(jobs, mp_context=context, initializer=_start_worker,
-                             initargs=(course, settings, scratch)) as pool:
+    with ProcessPoolExecutor(len(runtimes), mp_context=context, initializer=_start_worker,
+                             initargs=(course, settings, runtimes, slots)) as pool:
         try:
             for result in pool.map(_grade_in_worker, remaining):
                 remaining = [s for s in remaining if s.id != result.id]
@@ -76,14 +84,14 @@ def _in_parallel(course: Course, submissions: list[Submission], settings: Settin
         except BrokenProcessPool:
             pass
     if remaining:  # a worker died: finish here, one slot, one at a time
-        yield from _in_process(course, remaining, settings, scratch, 1)
+        runtimes[0].restart()
+        yield from _in_process(course, remaining, settings, runtimes)
 
 
-def _start_worker(course: Course, settings: Settings, scratch: Path) -> None:
-    runtime = SandboxRuntime(isolate=settings.isolate, limits=settings.limits,
-                             scratch=_slot_folder(scratch))
-    multiprocessing.util.Finalize(runtime, runtime.close, exitpriority=10)
-    _worker.update(course=course, settings=settings, runtime=runtime)
+def _start_worker(course: Course, settings: Settings, runtimes: list[SandboxRuntime],
+                  slots: multiprocessing.Queue) -> None:
+    """A worker adopts one of the slots the parent started."""
+    _worker.update(course=course, settings=settings, runtime=runtimes[slots.get()])
 
 
 def _grade_in_worker(submission: Submission) -> SubmissionResult:

@@ -80,6 +80,7 @@ class SandboxRuntime(Runtime):
         self._current: tuple[Path, Path] | None = None
         self._process: subprocess.Popen | None = None
         self._control: socket.socket | None = None
+        self._starting = False
         self._start()
 
     # The zygote -----------------------------------------------------------------
@@ -94,6 +95,12 @@ class SandboxRuntime(Runtime):
         theirs.close()
         self._control = ours
         self._control.settimeout(120)
+        self._starting = True
+
+    def wait_ready(self) -> None:
+        """Wait until the zygote has imported and warmed up (it starts in the background)."""
+        if not self._starting:
+            return
         try:
             ready = self._control.recv(65536)
         except OSError:
@@ -102,9 +109,11 @@ class SandboxRuntime(Runtime):
             detail = self._process.stderr.read().decode(errors="replace").strip()[-500:]
             self._process.kill()
             raise SandboxUnavailable(f"the sandbox did not start: {detail or 'no output'}")
+        self._starting = False
 
     def request(self, message: dict, fds: list[int] = ()) -> dict:
         """One control request to the zygote and its reply."""
+        self.wait_ready()
         try:
             socket.send_fds(self._control, [json.dumps(message).encode()], list(fds))
             reply = self._control.recv(65536)
