@@ -3,8 +3,10 @@
 import csv
 import json
 import shutil
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -137,3 +139,56 @@ def test_bad_input_is_one_line_exit_2_and_nothing_written(tmp_path, args, says):
     assert result.stderr.count("\n") == 1 and says in result.stderr
     assert "Traceback" not in result.stderr
     assert sorted(tmp_path.rglob("*")) == before
+
+
+@pytest.mark.slow
+def test_ctrl_c_leaves_whole_files_and_no_process(tmp_path):
+    class_dir = tmp_path / "class"
+    for index in range(12):
+        (class_dir / f"s{index:02d}").mkdir(parents=True)
+        shutil.copy(STAGE1, class_dir / f"s{index:02d}")
+    out = tmp_path / "out"
+    process = subprocess.Popen([sys.executable, "-m", "mapcourse", "grade", str(class_dir),
+                                "--out", str(out), "--jobs", "2"], cwd=ROOT,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 600
+    while not list(out.glob("results/*.json")) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=120)
+    assert process.returncode == 130 and "interrupted" in stderr
+    assert "Traceback" not in stderr
+    for path in out.rglob("*"):
+        assert not path.name.startswith("."), f"half-written file left: {path}"
+        if path.suffix == ".json":
+            json.loads(path.read_text())
+    time.sleep(1)
+    assert not [p for p in Path("/proc").glob("[0-9]*/cmdline")
+                if str(class_dir).encode() in _read(p)]
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return b""
+
+
+def test_without_bubblewrap_grading_refuses_unless_told(tmp_path, small_class):
+    bin_dir = tmp_path / "bin"  # a PATH where bwrap is not
+    bin_dir.mkdir()
+    (bin_dir / "python3").symlink_to(sys.executable)
+    environment = {"PATH": str(bin_dir), "HOME": str(tmp_path)}
+    refused = subprocess.run([sys.executable, "-m", "mapcourse", "grade",
+                              str(small_class / "right")], capture_output=True, text=True,
+                             cwd=ROOT, env=environment, timeout=300)
+    assert refused.returncode == 2
+    assert "bubblewrap" in refused.stderr and "--no-sandbox" in refused.stderr
+    told = subprocess.run([sys.executable, "-m", "mapcourse", "grade", str(small_class / "right"),
+                           "--no-sandbox", "--format", "json"], capture_output=True, text=True,
+                          cwd=ROOT, env=environment, timeout=600)
+    assert told.returncode == 0, told.stderr
+    report = json.loads(told.stdout)
+    assert report["sandbox"] == "none (--no-sandbox)"
+    assert report["submissions"][0]["score"] == 10
+    assert "WARNING" in told.stderr

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import multiprocessing
 import shutil
+import signal
 import tempfile
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -75,14 +76,20 @@ def _in_parallel(course: Course, submissions: list[Submission], settings: Settin
     for index in range(len(runtimes)):
         slots.put(index)
     remaining = list(submissions)
-    with ProcessPoolExecutor(len(runtimes), mp_context=context, initializer=_start_worker,
-                             initargs=(course, settings, runtimes, slots)) as pool:
-        try:
-            for result in pool.map(_grade_in_worker, remaining):
-                remaining = [s for s in remaining if s.id != result.id]
-                yield result
-        except BrokenProcessPool:
-            pass
+    pool = ProcessPoolExecutor(len(runtimes), mp_context=context, initializer=_start_worker,
+                               initargs=(course, settings, runtimes, slots))
+    try:
+        for result in pool.map(_grade_in_worker, remaining):
+            remaining = [s for s in remaining if s.id != result.id]
+            yield result
+    except BrokenProcessPool:
+        pass
+    except BaseException:  # Ctrl-C or a closed consumer: stop the workers now
+        for process in list(getattr(pool, "_processes", {}).values()):
+            process.kill()
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown()
     if remaining:  # a worker died: finish here, one slot, one at a time
         runtimes[0].restart()
         yield from _in_process(course, remaining, settings, runtimes)
@@ -90,7 +97,8 @@ def _in_parallel(course: Course, submissions: list[Submission], settings: Settin
 
 def _start_worker(course: Course, settings: Settings, runtimes: list[SandboxRuntime],
                   slots: multiprocessing.Queue) -> None:
-    """A worker adopts one of the slots the parent started."""
+    """A worker adopts one of the slots the parent started; Ctrl-C is the parent's."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     _worker.update(course=course, settings=settings, runtime=runtimes[slots.get()])
 
 
