@@ -105,9 +105,10 @@ def test_cases_follow_pytest_order_and_unwrap_params():
                                  {"a": 3, "c": 4, "b": 10}, {"a": 3, "c": 4, "b": 20}]
 
 
-def last_cell(monkeypatch, raw_cell: str, error: BaseException | None) -> None:
+def last_cell(monkeypatch, raw_cell: str, error: BaseException | None,
+              before_exec: BaseException | None = None) -> None:
     result = types.SimpleNamespace(info=types.SimpleNamespace(raw_cell=raw_cell),
-                                   error_in_exec=error)
+                                   error_in_exec=error, error_before_exec=before_exec)
     shell = types.SimpleNamespace(last_execution_result=result)
     monkeypatch.setattr("IPython.get_ipython", lambda: shell)
 
@@ -119,6 +120,14 @@ def test_an_answer_cell_that_ends_in_an_error_scores_zero_like_an_import_error(m
         run({"double": lambda x: 2 * x})
     last_cell(monkeypatch, "run_group(...)", None)  # the next test cell keeps the verdict
     with pytest.raises(GroupFailed, match="stopped with ValueError"):
+        run({"double": lambda x: 2 * x})
+
+
+def test_an_answer_cell_with_a_syntax_error_says_so(monkeypatch):
+    error = SyntaxError("invalid syntax")
+    error.lineno = 3
+    last_cell(monkeypatch, "def mle(heads, tails):\n    return (\n", None, error)
+    with pytest.raises(GroupFailed, match=r"SyntaxError: invalid syntax \(line 3\)"):
         run({"double": lambda x: 2 * x})
 
 

@@ -26,6 +26,7 @@ import io
 import itertools
 import linecache
 import os
+import re
 import signal
 import sys
 import threading
@@ -159,7 +160,7 @@ class DeadlineHandle(LocalHandle):
 
 
 def _note_answer_cell(stage: str) -> None:
-    """Record whether the cell run just before defined the stage's functions and then failed."""
+    """Record whether the cell run just before defined the stage's functions and failed."""
     try:
         from IPython import get_ipython
     except ImportError:
@@ -169,29 +170,26 @@ def _note_answer_cell(stage: str) -> None:
         return
     if not _defines_exercises(result.info.raw_cell, stage):
         return
-    error = result.error_in_exec
+    error = result.error_before_exec or result.error_in_exec
     if error is None:
         _FAILED_ANSWERS.pop(stage, None)
-    else:
-        _FAILED_ANSWERS[stage] = (
-            f"your answer cell stopped with {type(error).__name__}: {str(error)[:300]}. Like a "
-            "stage file that fails to import, it scores 0 for the whole stage: make the cell "
-            "run without errors.")
+        return
+    where = f" (line {error.lineno})" if isinstance(error, SyntaxError) and error.lineno else ""
+    message = error.msg if isinstance(error, SyntaxError) else str(error)
+    _FAILED_ANSWERS[stage] = (
+        f"your answer cell stopped with {type(error).__name__}: {message[:300]}{where}. Like "
+        "a stage file that fails to import, it scores 0 for the whole stage: make the cell "
+        "run without errors.")
 
 
 def _defines_exercises(code: str, stage: str) -> bool:
-    import ast
-
+    """Whether `code` defines (at its top level) one of the functions of the stage."""
     from mapcourse.manifest import load_course
     from mapcourse.nbgrader.solution import exercise_names
 
-    try:
-        tree = ast.parse(code)
-    except SyntaxError:
-        return False
     course = load_course()
-    names = set(exercise_names(course.solutions_dir / course.stage(stage).filename))
-    return any(isinstance(node, ast.FunctionDef) and node.name in names for node in tree.body)
+    names = exercise_names(course.solutions_dir / course.stage(stage).filename)
+    return any(re.search(rf"^def {name}\(", code, re.MULTILINE) for name in names)
 
 
 @contextlib.contextmanager
