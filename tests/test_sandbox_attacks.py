@@ -165,14 +165,15 @@ def test_no_hidden_test_source_in_any_output(graded):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize(("attack", "status"), [
-    ("infinite_loop", "timeout"), ("refuses_to_die", "timeout"),
-    ("os_exit_in_a_call", "error"), ("memory_bomb", "error"),
+@pytest.mark.parametrize(("attack", "statuses"), [
+    ("infinite_loop", {"timeout"}), ("refuses_to_die", {"timeout"}),
+    ("os_exit_in_a_call", {"error"}),
+    ("memory_bomb", {"error", "timeout"}),  # MemoryError, unless filling 4 GiB takes longer
 ])
-def test_attacks_are_reported_for_what_they_did(graded, attack, status):
+def test_attacks_are_reported_for_what_they_did(graded, attack, statuses):
     tests = submission(graded["report"], attack)["stages"][0]["tests"]
     mle_test = next(test for test in tests if test["name"] == "mle is the fraction of heads")
-    assert mle_test["status"] == status, mle_test
+    assert mle_test["status"] in statuses, mle_test
 
 
 @pytest.mark.slow
