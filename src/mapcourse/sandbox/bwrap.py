@@ -84,13 +84,13 @@ def zygote_command(scratch: Path, control_fd: int, *,
     for folder in SYSTEM_FOLDERS:
         if Path(folder).exists():
             command += ["--ro-bind", folder, folder]
-    for folder in python_folders():
+    command += ["--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp"]  # before the binds:
+    for folder in python_folders():  # a virtual environment may live under /tmp
         for parent in reversed(folder.parents[:-1]):  # readable by the unprivileged uid
             command += ["--perms", "0755", "--dir", str(parent)]
         command += ["--ro-bind", str(folder), str(folder)]
     command += ["--ro-bind", str(package), f"{PACKAGE_ROOT}/mapcourse",
                 "--bind", str(scratch), SANDBOX_ROOT,
-                "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp",
                 "--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts",
                 "--unshare-cgroup-try", "--die-with-parent", "--new-session",
                 "--clearenv", "--chdir", SANDBOX_ROOT]
