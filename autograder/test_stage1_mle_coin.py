@@ -24,7 +24,8 @@ def test_log_likelihood_is_the_sum_of_log_probabilities(student, theta, heads, t
     got = student.log_likelihood(theta, heads, tails)
     expected = heads * math.log(theta) + tails * math.log1p(-theta)
     expect_close(got, expected, rel=1e-9, call=f"log_likelihood({theta}, {heads}, {tails})",
-                 concept=f"The log-likelihood is heads*log(theta) + tails*log(1 - theta): {SEQUENCE}.")
+                 concept="The log-likelihood is heads*log(theta) + tails*log(1 - theta): "
+                         f"{SEQUENCE}.")
 
 
 @pytest.mark.points(2)

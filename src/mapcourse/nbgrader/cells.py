@@ -27,14 +27,12 @@ import itertools
 import linecache
 import os
 import re
-import signal
 import sys
-import threading
 import warnings
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
-from mapcourse.sandbox.handle import LocalHandle
+from mapcourse.sandbox.session import TimedLocalHandle
 
 _FAILED_ANSWERS: dict[str, str] = {}  # stage -> why its answer cell counts as not importing
 
@@ -76,7 +74,7 @@ def _run(namespace: Mapping[str, Any], stage: str, test: str, source: str) -> tu
     try:
         settings.load_profile("grading")
         function = define(stage, test, source)
-        student = DeadlineHandle(namespace, grading_time_limit())
+        student = TimedLocalHandle(namespace, grading_time_limit())
         outcomes = []
         for case in cases(function):
             try:
@@ -128,35 +126,6 @@ def grading_time_limit() -> float | None:
     from mapcourse.grading.runner import grade_submission
 
     return inspect.signature(grade_submission).parameters["timeout"].default
-
-
-class _CallTimedOut(BaseException):
-    """Raised by SIGALRM inside a student's call that ran past its time limit."""
-
-
-class DeadlineHandle(LocalHandle):
-    """A LocalHandle whose calls stop after `seconds` (SIGALRM, so on the main thread only)."""
-
-    def __init__(self, namespace: Mapping[str, Any], seconds: float | None) -> None:
-        super().__init__(namespace)
-        self._seconds = seconds
-
-    def _send(self, request: dict) -> dict:
-        if not self._seconds or threading.current_thread() is not threading.main_thread():
-            return super()._send(request)
-
-        def stop(signum: int, frame: object) -> None:
-            raise _CallTimedOut
-
-        previous = signal.signal(signal.SIGALRM, stop)
-        signal.setitimer(signal.ITIMER_REAL, self._seconds)
-        try:
-            response = super()._send(request)
-        finally:
-            signal.setitimer(signal.ITIMER_REAL, 0)
-            signal.signal(signal.SIGALRM, previous)
-        timed_out = response.get("type") == _CallTimedOut.__name__
-        return {"status": "timeout"} if timed_out else response
 
 
 def _note_answer_cell(stage: str) -> None:

@@ -15,8 +15,10 @@ import sys
 import threading
 import traceback
 from abc import ABC, abstractmethod
+from collections.abc import Mapping
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 from mapcourse.sandbox.handle import LocalHandle, StudentHandle
 
@@ -73,7 +75,6 @@ class LocalSession(StageSession):
     """A stage imported into this very process (no isolation)."""
 
     def __init__(self, submission: Path, stage_id: str) -> None:
-        self._deadline: float | None = None
         path = submission / f"{stage_id}.py"
         self.message = ""
         self.handle = LocalHandle({})
@@ -86,28 +87,28 @@ class LocalSession(StageSession):
             self.status, self.message = "import-error", import_error_message(error, path.name)
             return
         self.status = "graded"
-        self.handle = _TimedLocalHandle(vars(module), self)
+        self.handle = TimedLocalHandle(vars(module))
 
     def set_deadline(self, seconds: float | None) -> None:
-        self._deadline = seconds
+        self.handle.seconds = seconds
 
     def close(self) -> None:
         self.handle = LocalHandle({})
 
 
 class _CallTimedOut(BaseException):
-    """Raised by SIGALRM inside a student's call that ran past its deadline."""
+    """Raised by SIGALRM inside a student's call that ran past its time limit."""
 
 
-class _TimedLocalHandle(LocalHandle):
-    """A LocalHandle that stops a call with SIGALRM when the session's deadline passes."""
+class TimedLocalHandle(LocalHandle):
+    """A LocalHandle whose calls stop after `seconds` (SIGALRM: on the main thread only)."""
 
-    def __init__(self, namespace: dict, session: LocalSession) -> None:
+    def __init__(self, namespace: Mapping[str, Any], seconds: float | None = None) -> None:
         super().__init__(namespace)
-        self._session = session
+        self.seconds = seconds
 
     def _send(self, request: dict) -> dict:
-        seconds = self._session._deadline
+        seconds = self.seconds
         if not seconds or threading.current_thread() is not threading.main_thread():
             return super()._send(request)
 
@@ -118,10 +119,11 @@ class _TimedLocalHandle(LocalHandle):
         signal.setitimer(signal.ITIMER_REAL, seconds)
         try:
             response = super()._send(request)
-            return {"status": "timeout"} if response.get("type") == "_CallTimedOut" else response
         finally:
             signal.setitimer(signal.ITIMER_REAL, 0)
             signal.signal(signal.SIGALRM, previous)
+        timed_out = response.get("type") == _CallTimedOut.__name__
+        return {"status": "timeout"} if timed_out else response
 
 
 class LocalRuntime(Runtime):
