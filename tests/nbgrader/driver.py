@@ -21,7 +21,12 @@ from mapcourse.nbgrader.notebook import cell_id
 def nbgrader(course_dir: Path, *args: str, timeout: float = 1800) -> str:
     """Run `nbgrader ARGS` in the course folder; its log, or AssertionError with the log."""
     bin_dir = os.path.dirname(sys.executable)  # alembic (database migrations) lives here
-    env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}"}
+    # nbconvert's templates live under the base Python when a virtual environment
+    # borrows its packages (--system-site-packages); tell Jupyter where to look.
+    data = os.pathsep.join(str(Path(prefix) / "share" / "jupyter")
+                           for prefix in dict.fromkeys((sys.prefix, sys.base_prefix)))
+    env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}",
+           "JUPYTER_PATH": data}
     done = subprocess.run(
         [sys.executable, "-m", "nbgrader", *args, f"--CourseDirectory.root={course_dir}"],
         cwd=course_dir, env=env, capture_output=True, text=True, timeout=timeout)

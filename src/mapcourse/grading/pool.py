@@ -11,7 +11,7 @@ import shutil
 import signal
 import tempfile
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
@@ -71,25 +71,31 @@ def _in_process(course: Course, submissions: list[Submission], settings: Setting
 
 def _in_parallel(course: Course, submissions: list[Submission], settings: Settings,
                  runtimes: list[SandboxRuntime]) -> Iterator[SubmissionResult]:
+    """Results in the order they finish; a dead worker's leftovers are graded here."""
     context = multiprocessing.get_context("fork")
     slots = context.Queue()
     for index in range(len(runtimes)):
         slots.put(index)
-    remaining = list(submissions)
     pool = ProcessPoolExecutor(len(runtimes), mp_context=context, initializer=_start_worker,
                                initargs=(course, settings, runtimes, slots))
+    futures = {pool.submit(_grade_in_worker, submission): submission
+               for submission in submissions}
+    finished: set[str] = set()
     try:
-        for result in pool.map(_grade_in_worker, remaining):
-            remaining = [s for s in remaining if s.id != result.id]
+        for future in as_completed(futures):
+            try:
+                result = future.result()
+            except BrokenProcessPool:
+                break
+            finished.add(result.id)
             yield result
-    except BrokenProcessPool:
-        pass
-    except BaseException:  # Ctrl-C or a closed consumer: stop the workers now
+    except BaseException:  # Ctrl-C, or the consumer stopped: stop the workers now
         for process in list(getattr(pool, "_processes", {}).values()):
             process.kill()
-        pool.shutdown(wait=False, cancel_futures=True)
+        pool.shutdown(wait=False)
         raise
     pool.shutdown()
+    remaining = [submission for submission in submissions if submission.id not in finished]
     if remaining:  # a worker died: finish here, one slot, one at a time
         runtimes[0].restart()
         yield from _in_process(course, remaining, settings, runtimes)
