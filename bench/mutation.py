@@ -1,7 +1,7 @@
 """Mutation testing: do the hidden suites catch every small change to the reference?
 
     python bench/mutation.py [--stage STAGE]... [--jobs N] [--out DIR] [--include-given]
-                             [--fail-under PERCENT]
+                             [--fail-under PERCENT] [--course DIR]
 
 cosmic-ray makes the mutants: it lists every mutation of each `solutions/<stage>.py`
 (`cosmic-ray init`), we skip those outside the solution regions (given code, unless
@@ -32,6 +32,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -45,6 +46,7 @@ CALL_TIMEOUT = 10.0  # seconds per call to the stage's code, as `mapcourse grade
 CPU_LIMIT = 60  # CPU seconds for grading one mutant, then its process is killed
 MUTANT_TIMEOUT = 300.0  # wall seconds cosmic-ray gives the test command
 VERDICTS = ("killed", "timeout", "survived", "error")
+MARKER = ".mutation-run"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -64,10 +66,14 @@ def main(argv: list[str] | None = None) -> int:
                         help="also mutate the given code outside the solution regions")
     parser.add_argument("--fail-under", type=float, default=90.0,
                         help="exit 1 below this percentage killed (default 90)")
+    parser.add_argument("--course", type=Path, default=ROOT,
+                        help="the course whose solutions and suites to use (default: this "
+                             "checkout); a copy with new tests tries them before they land")
     args = parser.parse_args(argv)
     if args.jobs < 1:
         parser.error("--jobs must be at least 1")
-    summary = run(args.stage, args.jobs, args.out, args.include_given)
+    summary = run(args.stage, args.jobs, args.out.resolve(), args.include_given,
+                  args.course.resolve())
     return 0 if summary["overall"]["percent_killed"] >= args.fail_under else 1
 
 
@@ -188,25 +194,29 @@ def _read_all(connection: socket.socket) -> str:
 
 # --- the run: cosmic-ray over each stage ----------------------------------------------
 
-def run(stage_keys: list[str] | None, jobs: int, out: Path, include_given: bool) -> dict:
+def run(stage_keys: list[str] | None, jobs: int, out: Path, include_given: bool,
+        course_root: Path = ROOT) -> dict:
     """Mutation-test the stages; print and write the figures; return the summary."""
     from mapcourse.manifest import load_course
 
-    course = load_course(ROOT)
+    course = load_course(course_root)
     stage_ids = [course.stage(key).id for key in stage_keys] if stage_keys else [
         stage.id for stage in course.stages]
+    if out.exists() and any(out.iterdir()) and not (out / MARKER).exists():
+        raise SystemExit(f"{out} is not empty and holds no earlier mutation run: not emptying it")
     shutil.rmtree(out, ignore_errors=True)
     pristine = out / "course"
     pristine.mkdir(parents=True)
-    shutil.copy(ROOT / "course.toml", pristine)
-    for folder in ("solutions", "autograder"):
-        shutil.copytree(ROOT / folder, pristine / folder,
+    (out / MARKER).write_text("bench/mutation.py empties this folder on its next run\n")
+    shutil.copy(course.root / "course.toml", pristine)
+    for folder in (course.solutions_dir, course.hidden_tests_dir):
+        shutil.copytree(folder, pristine / folder.relative_to(course.root),
                         ignore=shutil.ignore_patterns("__pycache__"))
     workers = [out / "workers" / f"w{index}" for index in range(jobs)]
     for folder in workers:
-        shutil.copytree(pristine / "solutions", folder,
+        shutil.copytree(pristine / course.solutions_dir.relative_to(course.root), folder,
                         ignore=shutil.ignore_patterns("__pycache__"))
-    socket_path = out / "grader.sock"
+    socket_path = Path(tempfile.mkdtemp(prefix="mutation-")) / "grader.sock"  # short: AF_UNIX
     started, processes, records, stages = time.perf_counter(), [], [], {}
     try:
         server = _start(processes, [sys.executable, __file__, "serve", str(socket_path),
@@ -224,6 +234,7 @@ def run(stage_keys: list[str] | None, jobs: int, out: Path, include_given: bool)
             process.terminate()
         for process in processes:
             process.wait()
+        shutil.rmtree(socket_path.parent, ignore_errors=True)
     cpu = resource.getrusage(resource.RUSAGE_CHILDREN)
     summary = {"stages": stages, "overall": tally(records, time.perf_counter() - started),
                "cpu_seconds": round(cpu.ru_utime + cpu.ru_stime, 1),
