@@ -23,9 +23,12 @@ Only the standard library is imported at the top: the client must start fast.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
+import re
 import resource
+import select
 import shlex
 import shutil
 import signal
@@ -95,30 +98,38 @@ def serve(socket_path: Path, stage_ids: list[str]) -> int:
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     listener.bind(str(socket_path))
     listener.listen(16)
-    listener.settimeout(0.2)
+    wake_read, wake_write = os.pipe()  # SIGCHLD and SIGTERM wake the select below
+    os.set_blocking(wake_write, False)
+    signal.set_wakeup_fd(wake_write)
     stopping = []
     signal.signal(signal.SIGTERM, lambda *_: stopping.append(True))
+    signal.signal(signal.SIGCHLD, lambda *_: None)
     open_requests: dict[int, socket.socket] = {}
     while not stopping or open_requests:
-        try:
-            connection = None if stopping else listener.accept()[0]
-        except TimeoutError:
-            connection = None
-        if connection is None:
-            time.sleep(0.05 if stopping else 0)
-        elif (pid := os.fork()) == 0:
-            listener.close()
-            for other in open_requests.values():
-                other.close()
-            answer(connection, course)
-        else:
+        ready = select.select([listener, wake_read], [], [], 1.0)[0]
+        if wake_read in ready:
+            os.read(wake_read, 4096)
+        if listener in ready and not stopping:
+            connection = listener.accept()[0]
+            if (pid := os.fork()) == 0:
+                signal.set_wakeup_fd(-1)
+                os.close(wake_read)
+                os.close(wake_write)
+                for inherited in (listener, *open_requests.values()):
+                    inherited.close()
+                answer(connection, course)
             open_requests[pid] = connection
+        if stopping:  # a mutant may wait forever without using CPU
+            for pid in open_requests:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL)
         while open_requests and (ended := os.waitpid(-1, os.WNOHANG))[0]:
             pid, status = ended
             connection = open_requests.pop(pid)
-            if os.WIFSIGNALED(status):
+            if os.WIFSIGNALED(status):  # after the child's own reply, if it sent one
                 died = signal.Signals(os.WTERMSIG(status)).name
-                connection.sendall(json.dumps({"died": died}).encode() + b"\n")
+                with contextlib.suppress(OSError):
+                    connection.sendall(json.dumps({"died": died}).encode() + b"\n")
             connection.close()
     return 0
 
@@ -126,16 +137,19 @@ def serve(socket_path: Path, stage_ids: list[str]) -> int:
 def answer(connection: socket.socket, course: Course) -> None:
     """In the forked process: grade the requested stage, reply in one JSON line, exit."""
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGCHLD, signal.SIG_DFL)
     resource.setrlimit(resource.RLIMIT_CPU, (CPU_LIMIT, CPU_LIMIT + 5))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-    request = json.loads(_read_all(connection))
     try:
-        reply = grade_stage(course, Path(request["folder"]), request["stage"])
-    except Exception as error:  # noqa: BLE001 - reported as the mutant's error
-        reply = {"error": f"{type(error).__name__}: {error}"}
-    reply["cpu"] = round(sum(os.times()[:2]), 3)
-    connection.sendall(json.dumps(reply).encode() + b"\n")
-    os._exit(0)
+        request = json.loads(_read_all(connection))
+        try:
+            reply = grade_stage(course, Path(request["folder"]), request["stage"])
+        except Exception as error:  # noqa: BLE001 - reported as the mutant's error
+            reply = {"error": f"{type(error).__name__}: {error}"}
+        reply["cpu"] = round(sum(os.times()[:2]), 3)
+        connection.sendall(json.dumps(reply).encode() + b"\n")
+    finally:
+        os._exit(0)  # never return into the server's loop
 
 
 def grade_stage(course: Course, folder: Path, stage_id: str) -> dict:
@@ -240,7 +254,8 @@ def run(stage_keys: list[str] | None, jobs: int, out: Path, include_given: bool,
                "cpu_seconds": round(cpu.ru_utime + cpu.ru_stime, 1),
                "given_code": tally(records, 0.0, given=True) if include_given else None,
                "not_killed": [m for m in records if m["verdict"] != "killed"]}
-    print(_row("overall", summary["overall"]) + f", {summary['cpu_seconds']:.0f} s CPU")
+    print(_row("overall", summary["overall"]))
+    print(f"CPU time of the whole run, every process: {summary['cpu_seconds']:.0f} s")
     if include_given:
         print(_row("given code (apart)", summary["given_code"]))
     (out / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
@@ -316,7 +331,8 @@ def mutant_record(stage_id: str, item: object, result: object, given: bool) -> d
             "occurrence": mutation.occurrence, "given": given, "verdict": verdict,
             "diff": [line for line in (result.diff or "").splitlines()
                      if line[:1] in "+-" and line[:3] not in ("+++", "---")],
-            "output": output[:2000]}
+            "output": output[:2000],
+            "cpu": float(match[1]) if (match := re.search(r" in ([0-9.]+) s CPU", output)) else 0.0}
 
 
 def tally(mutants: list[dict], seconds: float, *, given: bool = False) -> dict:
@@ -326,7 +342,8 @@ def tally(mutants: list[dict], seconds: float, *, given: bool = False) -> dict:
     killed = counts["killed"] + counts["timeout"]
     percent = round(100 * killed / len(chosen), 1) if chosen else 100.0
     return {"mutants": len(chosen), **counts, "percent_killed": percent,
-            "seconds": round(seconds, 1)}
+            "seconds": round(seconds, 1),
+            "grading_cpu_seconds": round(sum(m["cpu"] for m in chosen), 1)}
 
 
 def survivors_markdown(mutants: list[dict]) -> str:
@@ -348,7 +365,8 @@ def _row(name: str, figures: dict) -> str:
     return (f"{name}: {figures['mutants']} mutants, {figures['killed']} killed, "
             f"{figures['timeout']} timeouts, {figures['survived']} survived, "
             f"{figures['error']} errors: {figures['percent_killed']:.1f}% killed "
-            f"[{figures['seconds']:.0f} s]")
+            f"[{figures['seconds']:.0f} s; grading them took "
+            f"{figures['grading_cpu_seconds']:.0f} s CPU]")
 
 
 def _start(processes: list, command: list[str], log: Path, pristine: Path,
