@@ -7,7 +7,6 @@ full marks everywhere else; every correct-but-different case must get 60/60.
 import json
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 

@@ -8,7 +8,6 @@ grader's scratch, and the honest students graded exactly as when graded alone.
 
 import hashlib
 import json
-import os
 import shutil
 import socket
 import subprocess

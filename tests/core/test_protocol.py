@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import torch
 
-from mapcourse.sandbox.handle import LocalHandle, StudentException, StudentCrashed
+from mapcourse.sandbox.handle import LocalHandle, StudentCrashed, StudentException
 from mapcourse.sandbox.protocol import (
     Model,
     ModuleValue,
