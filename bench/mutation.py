@@ -283,10 +283,16 @@ def mutate_stage(stage_id: str, out: Path, folder: Path, urls: list[str], socket
         'name = "http"\n\n'
         "[cosmic-ray.distributor.http]\n"
         f"worker-urls = {json.dumps(urls)}\n")
-    cosmic_ray = [sys.executable, "-m", "cosmic_ray.cli"]
-    with (out / f"{stage_id}.log").open("w") as log:
-        subprocess.run([*cosmic_ray, "init", str(config), str(session)], cwd=folder,
-                       stdout=log, stderr=log, check=True)
+    log = out / f"{stage_id}.log"
+    with log.open("w") as stream:
+
+        def cosmic_ray(command: str) -> None:
+            done = subprocess.run([sys.executable, "-m", "cosmic_ray.cli", command, str(config),
+                                   str(session)], cwd=folder, stdout=stream, stderr=stream)
+            if done.returncode != 0:
+                raise SystemExit(f"cosmic-ray {command} failed for {stage_id}; see {log}")
+
+        cosmic_ray("init")
         regions = solution_regions(folder / f"{stage_id}.py")
         with use_db(str(session), WorkDB.Mode.open) as db:
             given = {item.job_id for item in db.pending_work_items
@@ -294,8 +300,7 @@ def mutate_stage(stage_id: str, out: Path, folder: Path, urls: list[str], socket
             if given and not include_given:
                 db.set_multiple_results(sorted(given), WorkResult(
                     worker_outcome=WorkerOutcome.SKIPPED, output="given code"))
-        subprocess.run([*cosmic_ray, "exec", str(config), str(session)], cwd=folder,
-                       stdout=log, stderr=log, check=True)
+        cosmic_ray("exec")
     with use_db(str(session), WorkDB.Mode.open) as db:
         return [mutant_record(stage_id, item, result, item.job_id in given)
                 for item, result in db.completed_work_items
