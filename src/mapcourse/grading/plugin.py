@@ -15,6 +15,7 @@ import pytest
 from hypothesis import HealthCheck, Phase, settings
 
 from mapcourse.checks import CheckFailed
+from mapcourse.grading.replay import Examples, is_property_test, replay
 from mapcourse.sandbox.handle import (
     FunctionMissing,
     StudentCrashed,
@@ -36,6 +37,29 @@ settings.register_profile(
     phases=(Phase.explicit, Phase.reuse, Phase.generate),
     report_multiple_bugs=False,
 )
+
+
+def _draw_from_the_suite_alone() -> None:
+    """Make hypothesis' examples depend on the hidden suite alone, not on what is imported.
+
+    Recent hypothesis versions mix into their draws constants read from the source of
+    every "local" (not installed) module loaded in the process: the reference
+    solutions, an editable install of this package, a notebook's helpers. The same
+    suite would then draw different examples in `mapcourse grade`, in an nbgrader
+    kernel and on a student's laptop; a grade must not depend on that. The switch is
+    internal to hypothesis; where it does not exist there is nothing to turn off.
+    """
+    try:
+        from hypothesis.internal.conjecture import providers
+    except ImportError:  # pragma: no cover - an older layout: no local constants
+        return
+    if hasattr(providers, "_get_local_constants") and hasattr(providers, "Constants"):
+        nothing = providers.Constants()
+        providers._get_local_constants = lambda: nothing
+        providers.CONSTANTS_CACHE.cache.clear()
+
+
+_draw_from_the_suite_alone()
 
 
 class HiddenSuiteError(Exception):
@@ -61,9 +85,11 @@ def stage_of(path: str | Path) -> str:
 class GradingPlugin:
     """Collects outcomes of the hidden tests run against the given stage sessions."""
 
-    def __init__(self, sessions: dict[str, StageSession], timeout: float | None) -> None:
+    def __init__(self, sessions: dict[str, StageSession], timeout: float | None,
+                 examples: Examples | None = None) -> None:
         self.sessions = sessions
         self.timeout = timeout
+        self.examples = examples or {}
         self.outcomes: list[CaseOutcome] = []
         self.collect_errors: list[str] = []
         self._points: dict[str, float] = {}
@@ -99,6 +125,14 @@ class GradingPlugin:
         finally:
             if session is not None:
                 session.set_deadline(None)
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_pyfunc_call(self, pyfuncitem: pytest.Function) -> bool | None:
+        examples = self.examples.get(pyfuncitem.nodeid)
+        if examples is None or not is_property_test(pyfuncitem):
+            return None  # pytest (and hypothesis) run it
+        replay(pyfuncitem, examples)
+        return True
 
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo) -> object:

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from mapcourse.grading.discover import Submission
+from mapcourse.grading.replay import Examples, record_examples
 from mapcourse.grading.results import GradeReport, StageResult, SubmissionResult, TestResult
 from mapcourse.grading.runner import grade_submission
 from mapcourse.manifest import Course
@@ -31,6 +32,7 @@ class Settings:
     limits: Limits = Limits()
     timeout: float = 10.0
     jobs: int = 1
+    replay: bool = True
 
 
 _worker: dict = {}
@@ -49,10 +51,11 @@ def grade_all(course: Course, submissions: list[Submission], settings: Settings,
         runtimes = [SandboxRuntime(isolate=settings.isolate, limits=settings.limits,
                                    scratch=_slot_folder(scratch)) for _ in range(jobs)]
         _warm_up(course)  # while the zygotes start
+        examples = _examples(course, settings) if len(submissions) > 1 else None
         for runtime in runtimes:
             runtime.wait_ready()
         grader = _in_parallel if jobs > 1 else _in_process
-        for result in grader(course, submissions, settings, runtimes):
+        for result in grader(course, submissions, settings, runtimes, examples):
             results[result.id] = result
             on_result(result)
     finally:
@@ -64,20 +67,22 @@ def grade_all(course: Course, submissions: list[Submission], settings: Settings,
 
 
 def _in_process(course: Course, submissions: list[Submission], settings: Settings,
-                runtimes: list[SandboxRuntime]) -> Iterator[SubmissionResult]:
+                runtimes: list[SandboxRuntime], examples: Examples | None
+                ) -> Iterator[SubmissionResult]:
     for submission in submissions:
-        yield _grade_safely(course, submission, runtimes[0], settings)
+        yield _grade_safely(course, submission, runtimes[0], settings, examples)
 
 
 def _in_parallel(course: Course, submissions: list[Submission], settings: Settings,
-                 runtimes: list[SandboxRuntime]) -> Iterator[SubmissionResult]:
+                 runtimes: list[SandboxRuntime], examples: Examples | None
+                 ) -> Iterator[SubmissionResult]:
     """Results in the order they finish; a dead worker's leftovers are graded here."""
     context = multiprocessing.get_context("fork")
     slots = context.Queue()
     for index in range(len(runtimes)):
         slots.put(index)
     pool = ProcessPoolExecutor(len(runtimes), mp_context=context, initializer=_start_worker,
-                               initargs=(course, settings, runtimes, slots))
+                               initargs=(course, settings, runtimes, slots, examples))
     futures = {pool.submit(_grade_in_worker, submission): submission
                for submission in submissions}
     finished: set[str] = set()
@@ -98,26 +103,28 @@ def _in_parallel(course: Course, submissions: list[Submission], settings: Settin
     remaining = [submission for submission in submissions if submission.id not in finished]
     if remaining:  # a worker died: finish here, one slot, one at a time
         runtimes[0].restart()
-        yield from _in_process(course, remaining, settings, runtimes)
+        yield from _in_process(course, remaining, settings, runtimes, examples)
 
 
 def _start_worker(course: Course, settings: Settings, runtimes: list[SandboxRuntime],
-                  slots: multiprocessing.Queue) -> None:
+                  slots: multiprocessing.Queue, examples: Examples | None) -> None:
     """A worker adopts one of the slots the parent started; Ctrl-C is the parent's."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _worker.update(course=course, settings=settings, runtime=runtimes[slots.get()])
+    _worker.update(course=course, settings=settings, runtime=runtimes[slots.get()],
+                   examples=examples)
 
 
 def _grade_in_worker(submission: Submission) -> SubmissionResult:
-    return _grade_safely(_worker["course"], submission, _worker["runtime"], _worker["settings"])
+    return _grade_safely(_worker["course"], submission, _worker["runtime"], _worker["settings"],
+                         _worker["examples"])
 
 
 def _grade_safely(course: Course, submission: Submission, runtime: SandboxRuntime,
-                  settings: Settings) -> SubmissionResult:
+                  settings: Settings, examples: Examples | None = None) -> SubmissionResult:
     """Grade one submission; if grading itself fails, every stage says so (never no row)."""
     try:
         return grade_submission(course, submission.path, runtime, submission_id=submission.id,
-                                timeout=settings.timeout)
+                                timeout=settings.timeout, examples=examples)
     except Exception as error:  # noqa: BLE001 - the submission still gets its row
         runtime.restart()
         message = f"the grader could not grade this submission ({type(error).__name__}: {error})"
@@ -132,6 +139,16 @@ def _slot_folder(scratch: Path) -> Path:
     folder = Path(tempfile.mkdtemp(prefix="slot-", dir=scratch))
     folder.chmod(0o755)
     return folder
+
+
+def _examples(course: Course, settings: Settings) -> Examples | None:
+    """The property tests' examples, recorded on the reference solutions (see `replay`)."""
+    if not settings.replay or not course.solutions_dir.is_dir():
+        return None
+    try:
+        return record_examples(course, settings.timeout)
+    except Exception:  # noqa: BLE001 - hypothesis draws them per submission instead
+        return None
 
 
 def _warm_up(course: Course) -> None:

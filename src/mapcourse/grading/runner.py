@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import contextlib
 import io
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
 
 from mapcourse.grading.plugin import CaseOutcome, GradingPlugin, HiddenSuiteError
+from mapcourse.grading.replay import Examples
 from mapcourse.grading.results import StageResult, SubmissionResult, TestResult
 from mapcourse.manifest import Course
 from mapcourse.sandbox.session import Runtime, StageSession
@@ -20,23 +22,28 @@ from mapcourse.sandbox.session import Runtime, StageSession
 PYTEST_ARGS = ("-p", "no:cacheprovider", "-p", "no:stepwise", "-p", "no:warnings",
                "-p", "no:faulthandler", "-p", "no:terminal", "-p", "no:unraisableexception",
                "-p", "no:threadexception", "-p", "no:legacypath", "-p", "no:doctest",
-               "-p", "no:junitxml", "-p", "no:pastebin", "-p", "no:nose", "--assert=plain",
+               "-p", "no:junitxml", "-p", "no:pastebin", "-p", "no:nose", "-p", "no:logging",
+               "--capture=sys", "--assert=plain",
                "--import-mode=importlib", "-o", "addopts=", "-o", "python_files=test_*.py")
 
 _STATUS_ORDER = ("timeout", "error", "failed", "passed")
 
 
 def grade_submission(course: Course, submission: Path, runtime: Runtime, *,
-                     submission_id: str | None = None, timeout: float | None = 10.0
-                     ) -> SubmissionResult:
-    """Grade every stage of the submission in `submission` (a folder of stage files)."""
+                     submission_id: str | None = None, timeout: float | None = 10.0,
+                     examples: Examples | None = None) -> SubmissionResult:
+    """Grade every stage of the submission in `submission` (a folder of stage files).
+
+    `examples` are property tests' recorded draws (see `replay`); without them
+    hypothesis draws the examples itself.
+    """
     sessions: dict[str, StageSession] = {}
     try:
         for stage in course.stages:
             sessions[stage.id] = runtime.open_stage(submission, stage.id)
         graded = {key: session for key, session in sessions.items()
                   if session.status == "graded"}
-        outcomes = run_hidden_suites(course, graded, timeout) if graded else []
+        outcomes = run_hidden_suites(course, graded, timeout, examples) if graded else []
     finally:
         for session in sessions.values():
             session.close()
@@ -53,9 +60,10 @@ def grade_submission(course: Course, submission: Path, runtime: Runtime, *,
 
 
 def run_hidden_suites(course: Course, sessions: dict[str, StageSession],
-                      timeout: float | None) -> list[CaseOutcome]:
+                      timeout: float | None, examples: Examples | None = None,
+                      extra_plugins: Sequence[object] = ()) -> list[CaseOutcome]:
     """Run the hidden suites of the given stages; one outcome per test case."""
-    plugin = GradingPlugin(sessions, timeout)
+    plugin = GradingPlugin(sessions, timeout, examples)
     suites = [course.hidden_suite(course.stage(stage_id)) for stage_id in sessions]
     if absent := [str(suite) for suite in suites if not suite.is_file()]:
         raise HiddenSuiteError(f"no hidden suite at {', '.join(absent)}")
@@ -63,7 +71,7 @@ def run_hidden_suites(course: Course, sessions: dict[str, StageSession],
     args = [*PYTEST_ARGS, "-c", str(config), "--rootdir", str(course.hidden_tests_dir),
             *map(str, suites)]
     with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
-        exit_code = pytest.main(args, plugins=[plugin])
+        exit_code = pytest.main(args, plugins=[plugin, *extra_plugins])
     if plugin.collect_errors or exit_code not in (pytest.ExitCode.OK,
                                                   pytest.ExitCode.TESTS_FAILED):
         raise HiddenSuiteError(f"hidden suites did not run (pytest exit {int(exit_code)}): "

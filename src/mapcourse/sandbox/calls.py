@@ -69,7 +69,9 @@ def build_model(spec: Model) -> Any:
     import torch
     from torch import nn
 
-    torch.manual_seed(spec.seed)
+    # The CPU generator alone: torch.manual_seed would also queue a CUDA seeding (with
+    # a formatted stack) on every call, for a device the sandbox never has.
+    torch.default_generator.manual_seed(spec.seed)
     layers: list[nn.Module] = []
     for width_in, width_out in zip(spec.sizes, spec.sizes[1:], strict=False):
         layers += [nn.Linear(width_in, width_out), nn.Tanh()]

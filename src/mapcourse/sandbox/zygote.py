@@ -18,10 +18,10 @@ import importlib.util
 import json
 import os
 import resource
+import select
 import signal
 import socket
 import sys
-import time
 
 from mapcourse.sandbox import wire
 from mapcourse.sandbox.calls import build_model, describe_exception, run_call
@@ -142,9 +142,31 @@ def kill(pid: int, uid: int | None) -> str:
     """Kill a stage's process group and every process of its uid; how the stage ended."""
     with contextlib.suppress(OSError):
         os.killpg(pid, signal.SIGKILL)
-    if uid is not None:
+    ended = _reap(pid)
+    if uid is not None and _others_alive(uid, pid):
         sweep(uid)
-    return _reap(pid)
+    _reap_finished()
+    return ended
+
+
+def _others_alive(uid: int, pid: int) -> bool:
+    """Whether a live process of `uid` other than `pid` exists in this PID namespace.
+
+    Once the stage's group is killed nothing of the uid can fork any more, so when no
+    other process of it is alive (one that left the group), there is nothing to sweep.
+    """
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit() or int(entry.name) == pid:
+            continue
+        try:
+            with open(f"/proc/{entry.name}/status") as file:
+                fields = dict(line.split(":", 1) for line in file if ":" in line)
+        except (OSError, ValueError):
+            continue
+        uids = {int(value) for value in fields.get("Uid", "").split()}
+        if uid in uids and not fields.get("State", "").strip().startswith(("Z", "X")):
+            return True
+    return False
 
 
 def sweep(uid: int) -> None:
@@ -163,27 +185,34 @@ def sweep(uid: int) -> None:
 
 
 def _reap(pid: int) -> str:
-    deadline = time.monotonic() + 2
-    while True:
-        try:
-            done, status = os.waitpid(pid, os.WNOHANG)
-        except ChildProcessError:
-            return "ended"
-        if done:
-            break
-        if time.monotonic() > deadline:
+    """Wait (at most 2 s) for the killed stage process to end; how it ended."""
+    try:
+        handle = os.pidfd_open(pid)
+    except OSError:
+        return "ended"
+    try:
+        if not select.select([handle], [], [], 2.0)[0]:
             return "did not end"
-        time.sleep(0.005)
-    while True:  # reap any other finished children
-        try:
-            if os.waitpid(-1, os.WNOHANG)[0] == 0:
-                break
-        except ChildProcessError:
-            break
+    finally:
+        os.close(handle)
+    try:
+        _, status = os.waitpid(pid, 0)
+    except ChildProcessError:
+        return "ended"
     if os.WIFSIGNALED(status):
         name = signal.Signals(os.WTERMSIG(status)).name
         return f"killed by {name}"
     return f"exited with status {os.WEXITSTATUS(status)}"
+
+
+def _reap_finished() -> None:
+    """Reap any other finished children."""
+    while True:
+        try:
+            if os.waitpid(-1, os.WNOHANG)[0] == 0:
+                return
+        except ChildProcessError:
+            return
 
 
 if __name__ == "__main__":
