@@ -116,7 +116,7 @@ class StudentHandle:
                    "kwargs": {key: encode(arg) for key, arg in kwargs.items()},
                    "backward": backward}
         response = self._send(request)
-        return self._interpret(response, describe_call(function, args, kwargs))
+        return self._interpret(response, lambda: describe_call(function, args, kwargs))
 
     def has(self, function: str) -> bool:
         """Whether the stage defines `function`."""
@@ -131,17 +131,18 @@ class StudentHandle:
         raise NotImplementedError
 
     @staticmethod
-    def _interpret(response: dict, call: str) -> Call:
+    def _interpret(response: dict, call: Callable[[], str]) -> Call:
+        """The call's result; `call()` describes the call for messages (only they need it)."""
         try:
             outcome = _outcome(response, call)
         except (KeyError, TypeError, ValueError, AttributeError, ProtocolError) as error:
-            raise StudentCrashed(f"{call} answered with malformed data ({error})") from None
+            raise StudentCrashed(f"{call()} answered with malformed data ({error})") from None
         if isinstance(outcome, Exception):
             raise outcome
         return outcome
 
 
-def _outcome(response: dict, call: str) -> Call | Exception:
+def _outcome(response: dict, describe: Callable[[], str]) -> Call | Exception:
     """The Call a response describes, or the exception it stands for."""
     status = response["status"]
     if status == "returned":
@@ -153,6 +154,7 @@ def _outcome(response: dict, call: str) -> Call | Exception:
                 _key(key): {str(name): decode(grad) for name, grad in pairs}
                 for key, pairs in grads.items()},
         )
+    call = describe()
     if status == "raised":
         return remote_exception(str(response["type"]), list(response["bases"]),
                                 str(response["message"]), call)
