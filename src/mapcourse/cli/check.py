@@ -20,6 +20,7 @@ from mapcourse.progress import (
     check_progress,
     current_stage,
 )
+from mapcourse.progress.runner import warm_up
 from mapcourse.progress.workspace import stage_dir, textbook_link
 
 WIDTH = 88  # characters per line of plain output
@@ -61,10 +62,11 @@ def watch(course: Course, stages: list[Stage]) -> int:
     except ModuleNotFoundError:
         raise UsageError("--watch needs watchfiles: pip install watchfiles") from None
     folders = sorted({str(course.exercises_dir), str(stage_dir(course))})
-    show(course, check_progress(course, stages), watching=True)
+    warm_up(course, stages)  # once, so that every re-check after a change is quick
+    show(course, check_progress(course, stages, warm=True), watching=True)
     with contextlib.suppress(KeyboardInterrupt):
         for _ in changes(*folders, watch_filter=lambda _, path: path.endswith(".py")):
-            show(course, check_progress(course, stages), watching=True)
+            show(course, check_progress(course, stages, warm=True), watching=True)
     return 0
 
 

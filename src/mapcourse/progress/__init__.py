@@ -52,8 +52,12 @@ class StageProgress:
         return (wrong or problems or [None])[0]
 
 
-def check_progress(course: Course, stages: list[Stage] | None = None) -> list[StageProgress]:
-    """The progress of the given stages (all by default), running only what changed."""
+def check_progress(course: Course, stages: list[Stage] | None = None, *, warm: bool = False
+                   ) -> list[StageProgress]:
+    """The progress of the given stages (all by default), running only what changed.
+
+    `warm` keeps torch imported in this process for the runs to come (`check --watch`).
+    """
     stages = list(course.stages if stages is None else stages)
     cache = read_state(course, RESULTS)
     known: dict[str, StageProgress] = {}
@@ -69,7 +73,7 @@ def check_progress(course: Course, stages: list[Stage] | None = None) -> list[St
                 known[stage.id] = StageProgress(stage, status_of(tests), tests)
             else:
                 to_run[stage.id] = key
-    fresh = run_stages(course, [stage for stage in stages if stage.id in to_run])
+    fresh = run_stages(course, [stage for stage in stages if stage.id in to_run], warm=warm)
     for stage_id, tests in fresh.items():
         known[stage_id] = StageProgress(course.stage(stage_id), status_of(tests), tests)
         cache[stage_id] = {"key": to_run[stage_id], "tests": [vars(test) for test in tests]}

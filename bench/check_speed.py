@@ -1,0 +1,110 @@
+"""How long `mapcourse check` takes in a student's clone of the release.
+
+    python bench/check_speed.py [--repeat 3]
+
+Builds the student release, copies the reference solutions into exercises/ (so every
+stage runs all its visible tests), then times, side by side in this run:
+
+- `check` on the untouched stubs (nothing runs: every stage is "not started");
+- a full `check` after every stage file changed (no stored result can be reused);
+- a full `check` again with nothing changed (the stored results);
+- under `check --watch`, a full re-check after every stage file changed: the watcher
+  keeps pytest, numpy and torch imported, so only the tests themselves run.
+
+The median of `--repeat` runs of each is reported.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from mapcourse.manifest import load_course  # noqa: E402
+from mapcourse.release import build_release  # noqa: E402
+
+
+def environment(clone: Path) -> dict[str, str]:
+    """A student's: the release's src/ on the path, and Python caching bytecode as usual."""
+    keep = {key: value for key, value in os.environ.items() if key not in (
+        "MAPCOURSE_ROOT", "MAPCOURSE_STAGE_DIR", "PYTHONPATH", "PYTHONDONTWRITEBYTECODE")}
+    return keep | {"PYTHONPATH": str(clone / "src")}
+
+
+def check(clone: Path) -> float:
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "mapcourse", "check"], cwd=clone,
+                   env=environment(clone), capture_output=True, check=False, timeout=600)
+    return time.perf_counter() - start
+
+
+def touch_stages(clone: Path, round_number: int) -> None:
+    """Change every stage file (a comment), so no stored result applies."""
+    for path in sorted((clone / "exercises").glob("stage*.py")):
+        text = path.read_text().split("\n# bench round")[0]
+        path.write_text(f"{text}\n# bench round {round_number}\n")
+
+
+def watch_rounds(clone: Path, rounds: int) -> list[float]:
+    """Seconds from changing every stage file to the watcher's next full report."""
+    watcher = subprocess.Popen([sys.executable, "-m", "mapcourse", "check", "--watch"],
+                               cwd=clone, env=environment(clone), stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, text=True)
+    try:
+        read_until(watcher, "Watching")
+        times = []
+        for number in range(rounds):
+            time.sleep(1.0)  # the watcher debounces changes; let it settle first
+            start = time.perf_counter()
+            touch_stages(clone, 1000 + number)
+            read_until(watcher, "Watching")
+            times.append(time.perf_counter() - start)
+        return times
+    finally:
+        watcher.terminate()
+        watcher.wait(timeout=30)
+
+
+def read_until(process: subprocess.Popen, marker: str) -> None:
+    while line := process.stdout.readline():
+        if marker in line:
+            return
+    raise SystemExit("check --watch ended early")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    course = load_course()
+    with tempfile.TemporaryDirectory(prefix="mapcourse-check-bench-") as scratch:
+        clone = Path(scratch) / "student-repo"
+        build_release(course, clone, textbook="https://course.example.org/textbook")
+        stubs = [check(clone) for _ in range(args.repeat)]
+        for path in sorted(course.solutions_dir.glob("stage*.py")):
+            shutil.copy(path, clone / "exercises" / path.name)
+        full, cached = [], []
+        for number in range(args.repeat):
+            touch_stages(clone, number)
+            full.append(check(clone))
+            cached.append(check(clone))
+        watched = watch_rounds(clone, args.repeat)
+    rows = [("untouched stubs", stubs), ("full check, every stage changed", full),
+            ("full check, nothing changed", cached),
+            ("check --watch, every stage changed", watched)]
+    for name, times in rows:
+        print(f"{name:38s} {statistics.median(times):6.2f} s  "
+              f"(runs: {', '.join(f'{t:.2f}' for t in times)})")
+
+
+if __name__ == "__main__":
+    main()
