@@ -6,6 +6,7 @@ the parent imports everything first, so forked workers start warm too.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import shutil
 import signal
@@ -52,6 +53,7 @@ def grade_all(course: Course, submissions: list[Submission], settings: Settings,
                                    scratch=_slot_folder(scratch)) for _ in range(jobs)]
         _warm_up(course)  # while the zygotes start
         examples = _examples(course, settings) if len(submissions) > 1 else None
+        gc.freeze()  # collections skip torch and the rest imported so far (a second each)
         for runtime in runtimes:
             runtime.wait_ready()
         grader = _in_parallel if jobs > 1 else _in_process

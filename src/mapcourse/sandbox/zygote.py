@@ -14,6 +14,7 @@ with the stage's socket attached to `fork` requests.
 from __future__ import annotations
 
 import contextlib
+import gc
 import importlib.util
 import json
 import os
@@ -45,6 +46,7 @@ def warm_up() -> None:
 def main(control_fd: int) -> None:
     control = socket.socket(fileno=control_fd)
     warm_up()
+    gc.freeze()  # stage processes never collect (nor copy) what the zygote imported
     control.send(json.dumps({"ready": os.getpid()}).encode())
     while True:
         try:
