@@ -66,7 +66,7 @@ def grade(class_dir: Path, jobs: int | None, sandbox: bool) -> dict:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--submissions", type=int, default=4, metavar="N")
+    parser.add_argument("--submissions", type=int, default=8, metavar="N")
     parser.add_argument("--jobs", type=int, default=None, help="mapcourse grade --jobs")
     parser.add_argument("--no-sandbox", action="store_true", help="mapcourse grade --no-sandbox")
     parser.add_argument("--keep", type=Path, metavar="DIR",
