@@ -11,6 +11,7 @@ import shutil
 import subprocess
 import sys
 import time
+import types
 
 import pytest
 
@@ -200,3 +201,19 @@ def test_a_stage_that_never_ends_is_stopped_at_the_time_limit(student, monkeypat
     assert {o.status for o in outcomes["stage2_map_table"]} == {"not-implemented"}
     sleepers = subprocess.run(["pgrep", "-f", "sleep 300"], capture_output=True, text=True)
     assert sleepers.stdout.strip() == ""
+
+
+def test_modules_this_process_already_has_never_stand_in_for_the_students(student, course,
+                                                                        monkeypatch):
+    from mapcourse.manifest import load_course
+    from mapcourse.progress import runner
+
+    shutil.copy(course.solutions_dir / "stage1_mle_coin.py", stage_file(student))
+    impostor = types.ModuleType("stage1_mle_coin")
+    impostor.mle = lambda heads, tails: 0.5
+    monkeypatch.setitem(sys.modules, "stage1_mle_coin", impostor)
+    monkeypatch.setitem(sys.modules, "test_stage1_mle_coin", types.ModuleType("elsewhere"))
+    monkeypatch.setenv("MAPCOURSE_STAGE_DIR", str(student / "exercises"))
+    student_course = load_course(student)
+    outcomes = runner.run_stages(student_course, [student_course.stages[0]])
+    assert [o.status for o in outcomes["stage1_mle_coin"]] == ["passed"] * 3

@@ -136,11 +136,24 @@ def _fork_stage(course: Course, stage: Stage, scratch: Path) -> int:
         os.chdir(course.root)
         os.environ.update(_environment(course, scratch / f"{stage.id}.jsonl"))
         sys.path[:] = [entry for entry in sys.path if entry not in ("", os.getcwd())]
+        _forget_course_modules(course)
         code = int(pytest.main(_command(course, stage)))
     except BaseException:  # noqa: BLE001 - a forked child must never return to the caller
         code = 70
     finally:
         os._exit(code)
+
+
+def _forget_course_modules(course: Course) -> None:
+    """Drop modules this process imported under a stage's or a visible test's name, or
+    from the student's folders, so the child imports the student's files afresh."""
+    names = {"conftest"} | {stage.id for stage in course.stages} | {
+        f"test_{stage.id}" for stage in course.stages}
+    folders = {course.exercises_dir.resolve(), stage_dir(course)}
+    for name, module in list(sys.modules.items()):
+        path = getattr(module, "__file__", None)
+        if name in names or (path and Path(path).resolve().parent in folders):
+            del sys.modules[name]
 
 
 def _wait(children: dict[str, int]) -> dict[str, int | None]:
