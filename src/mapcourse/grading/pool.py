@@ -33,7 +33,6 @@ class Settings:
     limits: Limits = Limits()
     timeout: float = 10.0
     jobs: int = 1
-    replay: bool = True
 
 
 _worker: dict = {}
@@ -145,7 +144,7 @@ def _slot_folder(scratch: Path) -> Path:
 
 def _examples(course: Course, settings: Settings) -> Examples | None:
     """The property tests' examples, recorded on the reference solutions (see `replay`)."""
-    if not settings.replay or not course.solutions_dir.is_dir():
+    if not course.solutions_dir.is_dir():
         return None
     try:
         return record_examples(course, settings.timeout)

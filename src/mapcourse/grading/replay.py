@@ -32,21 +32,12 @@ Examples = Mapping[str, tuple[dict[str, Any], ...]]
 
 def record_examples(course: Any, timeout: float | None = None) -> dict[str, tuple]:
     """Run the hidden suites on the reference solutions; the examples each test drew."""
-    from mapcourse.grading.runner import run_hidden_suites
+    from mapcourse.grading.runner import grade_submission
     from mapcourse.sandbox.session import LocalRuntime
 
     recorder = Recorder()
-    runtime = LocalRuntime()
-    sessions = {stage.id: runtime.open_stage(course.solutions_dir, stage.id)
-                for stage in course.stages
-                if (course.solutions_dir / f"{stage.id}.py").is_file()}
-    try:
-        graded = {key: session for key, session in sessions.items()
-                  if session.status == "graded"}
-        run_hidden_suites(course, graded, timeout, extra_plugins=[recorder])
-    finally:
-        for session in sessions.values():
-            session.close()
+    grade_submission(course, course.solutions_dir, LocalRuntime(), timeout=timeout,
+                     extra_plugins=[recorder])
     return recorder.examples
 
 

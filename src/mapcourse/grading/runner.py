@@ -31,7 +31,8 @@ _STATUS_ORDER = ("timeout", "error", "failed", "passed")
 
 def grade_submission(course: Course, submission: Path, runtime: Runtime, *,
                      submission_id: str | None = None, timeout: float | None = 10.0,
-                     examples: Examples | None = None) -> SubmissionResult:
+                     examples: Examples | None = None, extra_plugins: Sequence[object] = ()
+                     ) -> SubmissionResult:
     """Grade every stage of the submission in `submission` (a folder of stage files).
 
     `examples` are property tests' recorded draws (see `replay`); without them
@@ -43,7 +44,8 @@ def grade_submission(course: Course, submission: Path, runtime: Runtime, *,
             sessions[stage.id] = runtime.open_stage(submission, stage.id)
         graded = {key: session for key, session in sessions.items()
                   if session.status == "graded"}
-        outcomes = run_hidden_suites(course, graded, timeout, examples) if graded else []
+        outcomes = (run_hidden_suites(course, graded, timeout, examples, extra_plugins)
+                    if graded else [])
     finally:
         for session in sessions.values():
             session.close()
