@@ -9,7 +9,9 @@ stage runs all its visible tests), then times, side by side in this run:
 - a full `check` after every stage file changed (no stored result can be reused);
 - a full `check` again with nothing changed (the stored results);
 - under `check --watch`, a full re-check after every stage file changed: the watcher
-  keeps pytest, numpy and torch imported, so only the tests themselves run.
+  keeps pytest, numpy and torch imported, so only the tests themselves run;
+- a full `check` after every stage file changed, answered by the warm helper that an
+  earlier check left running (mapcourse.progress.server).
 
 The median of `--repeat` runs of each is reported.
 """
@@ -17,8 +19,10 @@ The median of `--repeat` runs of each is reported.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -33,18 +37,39 @@ from mapcourse.manifest import load_course  # noqa: E402
 from mapcourse.release import build_release  # noqa: E402
 
 
-def environment(clone: Path) -> dict[str, str]:
-    """A student's: the release's src/ on the path, and Python caching bytecode as usual."""
+def environment(clone: Path, helper: bool = False) -> dict[str, str]:
+    """A student's: the release's src/ on the path, and Python caching bytecode as usual;
+    with `helper`, the warm check helper on (its socket in the clone's scratch folder)."""
     keep = {key: value for key, value in os.environ.items() if key not in (
         "MAPCOURSE_ROOT", "MAPCOURSE_STAGE_DIR", "PYTHONPATH", "PYTHONDONTWRITEBYTECODE")}
-    return keep | {"PYTHONPATH": str(clone / "src")}
+    return keep | {"PYTHONPATH": str(clone / "src"), "MAPCOURSE_CHECK_SERVER": str(int(helper)),
+                   "MAPCOURSE_CHECK_SERVER_DIR": str(clone.parent / "helper")}
 
 
-def check(clone: Path) -> float:
+def check(clone: Path, helper: bool = False) -> float:
     start = time.perf_counter()
     subprocess.run([sys.executable, "-m", "mapcourse", "check"], cwd=clone,
-                   env=environment(clone), capture_output=True, check=False, timeout=600)
+                   env=environment(clone, helper), capture_output=True, check=False, timeout=600)
     return time.perf_counter() - start
+
+
+def helper_rounds(clone: Path, rounds: int) -> list[float]:
+    """Seconds of a full check answered by the warm helper, every stage changed. The
+    first check starts the helper; the second waits for it to be ready (not timed)."""
+    touch_stages(clone, 2000)
+    check(clone, helper=True)
+    touch_stages(clone, 2001)
+    check(clone, helper=True)
+    try:
+        times = []
+        for number in range(rounds):
+            touch_stages(clone, 2002 + number)
+            times.append(check(clone, helper=True))
+        return times
+    finally:
+        for lock in (clone.parent / "helper").glob("*.lock"):
+            with contextlib.suppress(ValueError, ProcessLookupError):
+                os.kill(int(lock.read_text() or 0), signal.SIGTERM)
 
 
 def touch_stages(clone: Path, round_number: int) -> None:
@@ -98,11 +123,13 @@ def main() -> None:
             full.append(check(clone))
             cached.append(check(clone))
         watched = watch_rounds(clone, args.repeat)
+        helped = helper_rounds(clone, args.repeat)
     rows = [("untouched stubs", stubs), ("full check, every stage changed", full),
             ("full check, nothing changed", cached),
-            ("check --watch, every stage changed", watched)]
+            ("check --watch, every stage changed", watched),
+            ("full check by the warm helper, every stage changed", helped)]
     for name, times in rows:
-        print(f"{name:38s} {statistics.median(times):6.2f} s  "
+        print(f"{name:52s} {statistics.median(times):6.2f} s  "
               f"(runs: {', '.join(f'{t:.2f}' for t in times)})")
 
 

@@ -37,10 +37,12 @@ def release(built_release: Path, tmp_path: Path) -> Path:
 
 
 def student_env(release: Path) -> dict[str, str]:
-    """The environment of a student who installed the release (its src/ first on the path)."""
+    """The environment of a student who installed the release (its src/ first on the path).
+    `check` starts no warm helper here (tests/student/test_check_server.py tests it)."""
     env = {key: value for key, value in os.environ.items()
            if key not in ("MAPCOURSE_ROOT", "MAPCOURSE_STAGE_DIR", "PYTHONPATH")}
-    return env | {"PYTHONPATH": str(release / "src"), "PYTHONDONTWRITEBYTECODE": "1"}
+    return env | {"PYTHONPATH": str(release / "src"), "PYTHONDONTWRITEBYTECODE": "1",
+                  "MAPCOURSE_CHECK_SERVER": "0"}
 
 
 def run_in(release: Path, *args: str, timeout: float = 600) -> subprocess.CompletedProcess:
@@ -56,3 +58,44 @@ def mapcourse(release: Path, *args: str) -> subprocess.CompletedProcess:
 def visible_test_files(course: Course) -> list[Path]:
     return [course.exercises_dir / f"test_{stage.id}.py" for stage in course.stages
             if (course.exercises_dir / f"test_{stage.id}.py").is_file()]
+
+
+# `mapcourse check`'s tests replace the visible tests of stage 1 by this small known suite,
+# so they say what `check` does whatever the course's visible tests are.
+SUITE = '''
+import pytest
+from mapcourse.checks import expect_close
+
+import stage1_mle_coin as stage
+
+
+@pytest.mark.parametrize(("heads", "tails"), [(3, 1), (0, 2)], ids=["three of four", "no heads"])
+def test_mle_is_the_fraction_of_heads(heads, tails):
+    expect_close(stage.mle(heads, tails), heads / (heads + tails), call=f"mle({heads}, {tails})",
+                 concept="The MLE of a coin is the fraction of heads.")
+
+
+def test_log_likelihood_of_one_head_and_one_tail():
+    expect_close(stage.log_likelihood(0.5, 1, 1), -1.3862943611198906,
+                 call="log_likelihood(0.5, 1, 1)")
+'''
+WRONG_MLE = '''
+
+def mle(heads, tails):
+    return heads / (heads + tails + 1)
+'''
+
+
+@pytest.fixture
+def student(release, course):
+    """A student's clone whose stage 1 has the known suite."""
+    (release / "exercises" / "test_stage1_mle_coin.py").write_text(SUITE)
+    return release
+
+
+def stage_file(student):
+    return student / "exercises" / "stage1_mle_coin.py"
+
+
+def row(output: str, number: int) -> str:
+    return next(line for line in output.splitlines() if line.startswith(f"  {number}  "))

@@ -15,45 +15,7 @@ import types
 
 import pytest
 
-from tests.student.conftest import TEXTBOOK, mapcourse, student_env
-
-SUITE = '''
-import pytest
-from mapcourse.checks import expect_close
-
-import stage1_mle_coin as stage
-
-
-@pytest.mark.parametrize(("heads", "tails"), [(3, 1), (0, 2)], ids=["three of four", "no heads"])
-def test_mle_is_the_fraction_of_heads(heads, tails):
-    expect_close(stage.mle(heads, tails), heads / (heads + tails), call=f"mle({heads}, {tails})",
-                 concept="The MLE of a coin is the fraction of heads.")
-
-
-def test_log_likelihood_of_one_head_and_one_tail():
-    expect_close(stage.log_likelihood(0.5, 1, 1), -1.3862943611198906,
-                 call="log_likelihood(0.5, 1, 1)")
-'''
-WRONG_MLE = '''
-
-def mle(heads, tails):
-    return heads / (heads + tails + 1)
-'''
-
-
-@pytest.fixture
-def student(release, course):
-    """A student's clone whose stage 1 has the known suite."""
-    (release / "exercises" / "test_stage1_mle_coin.py").write_text(SUITE)
-    return release
-
-
-def stage_file(student):
-    return student / "exercises" / "stage1_mle_coin.py"
-
-
-def row(output: str, number: int) -> str:
-    return next(line for line in output.splitlines() if line.startswith(f"  {number}  "))
+from tests.student.conftest import TEXTBOOK, WRONG_MLE, mapcourse, row, stage_file, student_env
 
 
 def test_untouched_stubs_are_not_started_and_the_next_step_is_stage_1(student, course):

@@ -32,7 +32,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "check", help="run the visible tests and show your progress",
         description="Run the visible tests of every stage (or one), show which stages pass, "
-                    "the first failure of the stage you are on, and what to do next.")
+                    "the first failure of the stage you are on, and what to do next.",
+        epilog="A check that runs tests leaves a helper process behind (torch imported, "
+               "about 300 MB) that runs the next checks quickly; it quits after 15 minutes "
+               "without a check. MAPCOURSE_CHECK_SERVER=0 turns it off.")
     parser.add_argument("stage", nargs="?", metavar="STAGE",
                         help="only this stage: its number (2) or id")
     parser.add_argument("--watch", action="store_true",

@@ -4,7 +4,8 @@ A stage is `not started` while its file is the stub as released (then nothing ru
 or while every test fails with NotImplementedError; `passed` when every test passes;
 `failing` otherwise; `no tests` when it has no visible tests. Results are kept in
 `.mapcourse/results.json` under a digest of every file they depend on, so a stage
-runs again only when one of those files changed.
+runs again only when one of those files changed; and a stage that does run, runs in a
+warm helper process when one is up (mapcourse.progress.server).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from mapcourse.manifest import Course, Stage
+from mapcourse.progress import server
 from mapcourse.progress.runner import TestOutcome, run_stages, visible_tests
 from mapcourse.progress.workspace import (
     RESULTS,
@@ -73,13 +75,27 @@ def check_progress(course: Course, stages: list[Stage] | None = None, *, warm: b
                 known[stage.id] = StageProgress(stage, status_of(tests), tests)
             else:
                 to_run[stage.id] = key
-    fresh = run_stages(course, [stage for stage in stages if stage.id in to_run], warm=warm)
+    fresh = _run(course, [stage for stage in stages if stage.id in to_run], warm=warm)
     for stage_id, tests in fresh.items():
         known[stage_id] = StageProgress(course.stage(stage_id), status_of(tests), tests)
         cache[stage_id] = {"key": to_run[stage_id], "tests": [vars(test) for test in tests]}
     if fresh:
         write_state(course, RESULTS, cache)
     return [known[stage.id] for stage in stages]
+
+
+def _run(course: Course, stages: list[Stage], *, warm: bool
+         ) -> dict[str, tuple[TestOutcome, ...]]:
+    """Run the stages: through the course's warm helper when one is up (see
+    mapcourse.progress.server), else here; a check that ran here leaves a helper behind
+    for the next. `warm` (`check --watch`) is its own warm process and uses no helper."""
+    if not stages or warm or not server.enabled():
+        return run_stages(course, stages, warm=warm)
+    if (outcomes := server.request(course, stages)) is not None:
+        return outcomes
+    outcomes = run_stages(course, stages)
+    server.start(course)
+    return outcomes
 
 
 def _cached(entry: object, key: str) -> tuple[TestOutcome, ...] | None:

@@ -1,0 +1,216 @@
+"""A warm helper for `mapcourse check`: numpy, pytest and torch imported once, kept a while.
+
+Stage 5's tests need torch, and a new Python spends seconds importing it (and
+torch._dynamo, which the first optimizer step imports) before any test runs. So when a
+check had to run tests itself, it leaves this helper behind: a process that imports
+all that once, listens on a Unix socket only its user can reach, and for each request
+forks a child that runs the stages exactly as `check` would (one forked process per
+stage, the student's files imported afresh, the caller's environment and folder). It
+exits after `IDLE` seconds without a request.
+
+One helper serves one course folder with one Python and one version of this package:
+all of that goes into the socket's name, so a changed installation is never served by
+a stale helper. The caller keeps the stored results and the display; the helper only
+runs tests. Set MAPCOURSE_CHECK_SERVER=0 to never use or start one (it is off when CI
+is set, unless MAPCOURSE_CHECK_SERVER=1).
+
+    python -m mapcourse.progress.server COURSE_ROOT SOCKET   # started by `check`
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import json
+import os
+import select
+import socket
+import stat
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from mapcourse.manifest import MANIFEST_NAME, Course, Stage, load_course
+from mapcourse.progress.runner import FORK, TIME_LIMIT, TestOutcome, preload, run_stages, uses_torch
+
+SWITCH = "MAPCOURSE_CHECK_SERVER"  # "0": never; "1": even under CI
+IDLE = 15 * 60.0  # seconds without a request before the helper exits
+STARTUP_LIMIT = 120.0  # seconds a request may wait for a helper that is still importing
+
+
+def enabled() -> bool:
+    """Whether `check` may use (and start) a helper: on Linux, unless switched off."""
+    default = "0" if os.environ.get("CI") else "1"
+    return FORK and os.environ.get(SWITCH, default) != "0"
+
+
+def idle_limit() -> float:
+    """IDLE, or $MAPCOURSE_CHECK_SERVER_IDLE seconds."""
+    try:
+        return max(1.0, float(os.environ[f"{SWITCH}_IDLE"]))
+    except (KeyError, ValueError):
+        return IDLE
+
+
+def runtime_dir() -> Path | None:
+    """The private folder for the helpers' sockets and logs (created 0700); None when it
+    exists but is not this user's alone, so nobody else's socket is ever trusted."""
+    base = os.environ.get(f"{SWITCH}_DIR") or os.environ.get("XDG_RUNTIME_DIR")
+    folder = Path(base) if base else Path(tempfile.gettempdir()) / f"mapcourse-{os.getuid()}"
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        info = folder.lstat()
+    except OSError:
+        return None
+    private = info.st_uid == os.getuid() and not info.st_mode & 0o077
+    return folder if stat.S_ISDIR(info.st_mode) and private else None
+
+
+def address(course: Course) -> Path | None:
+    """The socket of the helper for this course, this Python and this package's code."""
+    folder = runtime_dir()
+    if folder is None:
+        return None
+    here = Path(__file__).resolve().parents[1]
+    code = sorted((str(path.relative_to(here)), path.stat().st_mtime_ns, path.stat().st_size)
+                  for path in here.rglob("*.py"))
+    search = [entry for entry in sys.path if entry not in ("", os.getcwd())]
+    manifest = (course.root / MANIFEST_NAME).stat().st_mtime_ns
+    identity = json.dumps([str(course.root), manifest, sys.executable, sys.version, search, code])
+    return folder / f"check-{hashlib.sha256(identity.encode()).hexdigest()[:20]}.sock"
+
+
+def request(course: Course, stages: list[Stage]) -> dict[str, tuple[TestOutcome, ...]] | None:
+    """The stages' outcomes from the course's helper; None when there is no helper (or it
+    failed), and the caller runs the stages itself."""
+    path = address(course)
+    if path is None or not path.exists():
+        return None
+    asked = {"root": str(course.root), "cwd": os.getcwd(), "environ": dict(os.environ),
+             "umask": _umask(), "stages": [stage.id for stage in stages]}
+    try:
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as connection:
+            connection.settimeout(STARTUP_LIMIT + TIME_LIMIT)
+            connection.connect(str(path))
+            connection.sendall(json.dumps(asked).encode())
+            connection.shutdown(socket.SHUT_WR)
+            answer = json.loads(_read_all(connection))
+        return {stage.id: tuple(TestOutcome(**test) for test in answer[stage.id])
+                for stage in stages}
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def start(course: Course) -> None:
+    """Start the course's helper in the background (it exits at once if one is running)."""
+    path = address(course)
+    if path is None:
+        return
+    with contextlib.suppress(OSError):
+        subprocess.Popen([sys.executable, "-P", "-m", __name__, str(course.root), str(path)],
+                         cwd=course.root, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                         stderr=subprocess.DEVNULL, start_new_session=True)
+
+
+def serve(root: Path, path: Path, idle: float) -> None:
+    """Listen at `path` until `idle` seconds pass without a request (or the course folder
+    goes away). Only one helper holds a socket: the lock beside it says which."""
+    with open(path.with_suffix(".lock"), "w") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return  # another helper serves this course
+        lock.write(f"{os.getpid()}\n")  # which process the helper is
+        lock.flush()
+        with contextlib.suppress(FileNotFoundError):
+            path.unlink()  # left by a helper that was killed
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as listener:
+            listener.bind(str(path))
+            listener.listen(16)  # requests wait here while torch is imported
+            try:
+                course = load_course(root)
+                preload(uses_torch(course, list(course.stages)))
+                _accept(listener, root, path, idle, lock.fileno())
+            finally:
+                with contextlib.suppress(OSError):
+                    path.unlink()
+
+
+def _accept(listener: socket.socket, root: Path, path: Path, idle: float, lock: int) -> None:
+    """Fork a child for each request; return after `idle` seconds with nothing to do.
+    The children keep neither the listening socket nor the lock."""
+    children: set[int] = set()
+    while True:
+        ready, _, _ = select.select([listener], [], [], idle)
+        for pid in list(children):
+            if os.waitpid(pid, os.WNOHANG)[0]:
+                children.discard(pid)
+        if not ready:
+            if children:
+                continue
+            return
+        if not root.is_dir() or not path.exists():
+            return
+        connection, _ = listener.accept()
+        pid = os.fork()
+        if pid == 0:
+            listener.close()
+            os.close(lock)
+            _answer(connection, path.with_suffix(".log"))
+        connection.close()
+        children.add(pid)
+
+
+def _answer(connection: socket.socket, log: Path) -> None:
+    """In a forked child: run the stages asked for, as the caller would, and reply."""
+    code = 70
+    try:
+        started = time.monotonic()
+        asked = json.loads(_read_all(connection))
+        os.environ.clear()
+        os.environ.update(asked["environ"])
+        os.chdir(asked["cwd"])
+        os.umask(asked["umask"])
+        course = load_course(Path(asked["root"]))
+        outcomes = run_stages(course, [course.stage(name) for name in asked["stages"]],
+                              warm=True)
+        connection.sendall(json.dumps({stage_id: [vars(test) for test in tests]
+                                       for stage_id, tests in outcomes.items()}).encode())
+        with open(log, "a") as record:
+            record.write(f"{time.strftime('%Y-%m-%d %H:%M:%S')} checked "
+                         f"{' '.join(asked['stages'])} in {time.monotonic() - started:.2f} s\n")
+        code = 0
+    except BaseException:  # noqa: BLE001 - a forked child must never return to the loop
+        code = 70
+    finally:
+        with contextlib.suppress(OSError):  # the caller's end, even if a stray process
+            connection.shutdown(socket.SHUT_RDWR)  # the tests started holds a copy
+        os._exit(code)
+
+
+def _read_all(connection: socket.socket) -> bytes:
+    chunks = []
+    while chunk := connection.recv(1 << 16):
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def main(argv: list[str]) -> int:
+    if len(argv) != 2:
+        print(__doc__.strip().splitlines()[-1].strip(), file=sys.stderr)
+        return 2
+    serve(Path(argv[0]), Path(argv[1]), idle_limit())
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
