@@ -105,7 +105,18 @@ def test_a_check_leaves_a_helper_that_runs_later_checks_on_fresh_files(student, 
     assert len(served(helper_dir)) == 3  # ran here, and started a new helper
     wait_for(lambda: helper_pids(helper_dir) not in ([], [pid]), "new helper")
     [new] = helper_pids(helper_dir)
-    wait_for(lambda: not alive(new), "end of the idle helper")  # after 20 s without checks
+
+    package = student / "src" / "mapcourse" / "hints.py"  # a new version of mapcourse
+    os.utime(package, ns=(package.stat().st_atime_ns, package.stat().st_mtime_ns + 10**9))
+    stage_file(student).write_text(stage_file(student).read_text() + "\n# edited again\n")
+    upgraded = check(student, helper_dir, "1")
+    assert "failing      1/3 tests pass" in row(upgraded.stdout, 1)
+    assert len(served(helper_dir)) == 3  # not by the old helper, which was asked to quit
+    wait_for(lambda: not alive(new), "end of the outdated helper")
+    wait_for(lambda: len(list(helper_dir.glob("*.sock"))) == 1
+             and helper_pids(helper_dir) not in ([], [new], [pid, new]), "newest helper")
+    newest = next(p for p in helper_pids(helper_dir) if p not in (pid, new))
+    wait_for(lambda: not alive(newest), "end of the idle helper")  # 20 s without checks
     assert not list(helper_dir.glob("*.sock"))
 
 

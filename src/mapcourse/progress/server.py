@@ -10,7 +10,7 @@ exits after `IDLE` seconds without a request.
 
 One helper serves one course folder with one Python and one version of this package:
 all of that goes into the socket's name, so a changed installation is never served by
-a stale helper. The caller keeps the stored results and the display; the helper only
+a stale helper; the helper it replaces is asked to quit. The caller keeps the stored results and the display; the helper only
 runs tests. Set MAPCOURSE_CHECK_SERVER=0 to never use or start one (it is off when CI
 is set, unless MAPCOURSE_CHECK_SERVER=1).
 
@@ -25,6 +25,7 @@ import hashlib
 import json
 import os
 import select
+import signal
 import socket
 import stat
 import subprocess
@@ -79,8 +80,13 @@ def address(course: Course) -> Path | None:
                   for path in here.rglob("*.py"))
     search = [entry for entry in sys.path if entry not in ("", os.getcwd())]
     manifest = (course.root / MANIFEST_NAME).stat().st_mtime_ns
-    identity = json.dumps([str(course.root), manifest, sys.executable, sys.version, search, code])
-    return folder / f"check-{hashlib.sha256(identity.encode()).hexdigest()[:20]}.sock"
+    identity = json.dumps([manifest, sys.executable, sys.version, search, code])
+    return folder / f"{_prefix(course)}{hashlib.sha256(identity.encode()).hexdigest()[:16]}.sock"
+
+
+def _prefix(course: Course) -> str:
+    """The start of the socket names of every helper of this course folder."""
+    return f"check-{hashlib.sha256(str(course.root).encode()).hexdigest()[:12]}-"
 
 
 def request(course: Course, stages: list[Stage]) -> dict[str, tuple[TestOutcome, ...]] | None:
@@ -89,19 +95,27 @@ def request(course: Course, stages: list[Stage]) -> dict[str, tuple[TestOutcome,
     path = address(course)
     if path is None or not path.exists():
         return None
-    asked = {"root": str(course.root), "cwd": os.getcwd(), "environ": dict(os.environ),
-             "umask": _umask(), "stages": [stage.id for stage in stages]}
+    answer = _ask(path, {"root": str(course.root), "cwd": os.getcwd(), "umask": _umask(),
+                         "environ": dict(os.environ), "stages": [stage.id for stage in stages]})
+    try:
+        return {stage.id: tuple(TestOutcome(**test) for test in answer[stage.id])
+                for stage in stages}
+    except (KeyError, TypeError):
+        return None
+
+
+def _ask(path: Path, question: dict) -> dict | None:
+    """Send a request to the helper at `path`; its answer, or None if it gave none."""
     try:
         with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as connection:
             connection.settimeout(STARTUP_LIMIT + TIME_LIMIT)
             connection.connect(str(path))
-            connection.sendall(json.dumps(asked).encode())
+            connection.sendall(json.dumps(question).encode())
             connection.shutdown(socket.SHUT_WR)
             answer = json.loads(_read_all(connection))
-        return {stage.id: tuple(TestOutcome(**test) for test in answer[stage.id])
-                for stage in stages}
-    except (OSError, ValueError, KeyError, TypeError):
+    except (OSError, ValueError):
         return None
+    return answer if isinstance(answer, dict) else None
 
 
 def start(course: Course) -> None:
@@ -109,6 +123,9 @@ def start(course: Course) -> None:
     path = address(course)
     if path is None:
         return
+    for other in path.parent.glob(f"{_prefix(course)}*.sock"):
+        if other != path:  # a helper of an older installation: it is of no more use
+            _ask(other, {"quit": True})
     with contextlib.suppress(OSError):
         subprocess.Popen([sys.executable, "-P", "-m", __name__, str(course.root), str(path)],
                          cwd=course.root, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
@@ -118,15 +135,17 @@ def start(course: Course) -> None:
 def serve(root: Path, path: Path, idle: float) -> None:
     """Listen at `path` until `idle` seconds pass without a request (or the course folder
     goes away). Only one helper holds a socket: the lock beside it says which."""
-    with open(path.with_suffix(".lock"), "w") as lock:
+    with open(path.with_suffix(".lock"), "a") as lock:
         try:
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             return  # another helper serves this course
+        lock.truncate(0)
         lock.write(f"{os.getpid()}\n")  # which process the helper is
         lock.flush()
         with contextlib.suppress(FileNotFoundError):
             path.unlink()  # left by a helper that was killed
+        signal.signal(signal.SIGTERM, _quit)  # asked to quit: still remove the socket
         with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as listener:
             listener.bind(str(path))
             listener.listen(16)  # requests wait here while torch is imported
@@ -157,6 +176,7 @@ def _accept(listener: socket.socket, root: Path, path: Path, idle: float, lock: 
         connection, _ = listener.accept()
         pid = os.fork()
         if pid == 0:
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
             listener.close()
             os.close(lock)
             _answer(connection, path.with_suffix(".log"))
@@ -165,23 +185,14 @@ def _accept(listener: socket.socket, root: Path, path: Path, idle: float, lock: 
 
 
 def _answer(connection: socket.socket, log: Path) -> None:
-    """In a forked child: run the stages asked for, as the caller would, and reply."""
+    """In a forked child: answer one request, then exit."""
     code = 70
     try:
-        started = time.monotonic()
         asked = json.loads(_read_all(connection))
-        os.environ.clear()
-        os.environ.update(asked["environ"])
-        os.chdir(asked["cwd"])
-        os.umask(asked["umask"])
-        course = load_course(Path(asked["root"]))
-        outcomes = run_stages(course, [course.stage(name) for name in asked["stages"]],
-                              warm=True)
-        connection.sendall(json.dumps({stage_id: [vars(test) for test in tests]
-                                       for stage_id, tests in outcomes.items()}).encode())
-        with open(log, "a") as record:
-            record.write(f"{time.strftime('%Y-%m-%d %H:%M:%S')} checked "
-                         f"{' '.join(asked['stages'])} in {time.monotonic() - started:.2f} s\n")
+        if asked.get("quit"):
+            os.kill(os.getppid(), signal.SIGTERM)
+        else:
+            _check(asked, connection, log)
         code = 0
     except BaseException:  # noqa: BLE001 - a forked child must never return to the loop
         code = 70
@@ -189,6 +200,27 @@ def _answer(connection: socket.socket, log: Path) -> None:
         with contextlib.suppress(OSError):  # the caller's end, even if a stray process
             connection.shutdown(socket.SHUT_RDWR)  # the tests started holds a copy
         os._exit(code)
+
+
+def _check(asked: dict, connection: socket.socket, log: Path) -> None:
+    """Run the stages asked for as the caller would (its environment, folder and umask)."""
+    started = time.monotonic()
+    os.environ.clear()
+    os.environ.update(asked["environ"])
+    os.chdir(asked["cwd"])
+    os.umask(asked["umask"])
+    course = load_course(Path(asked["root"]))
+    outcomes = run_stages(course, [course.stage(name) for name in asked["stages"]], warm=True)
+    connection.sendall(json.dumps({stage_id: [vars(test) for test in tests]
+                                   for stage_id, tests in outcomes.items()}).encode())
+    with open(log, "a") as record:
+        record.write(f"{time.strftime('%Y-%m-%d %H:%M:%S')} checked "
+                     f"{' '.join(asked['stages'])} in {time.monotonic() - started:.2f} s\n")
+
+
+def _quit(signum: int, frame: object) -> None:
+    """SIGTERM: leave through the `finally` that removes the socket."""
+    raise SystemExit(0)
 
 
 def _read_all(connection: socket.socket) -> bytes:
