@@ -120,12 +120,27 @@ def test_a_check_leaves_a_helper_that_runs_later_checks_on_fresh_files(student, 
     assert not list(helper_dir.glob("*.sock"))
 
 
+@pytest.mark.slow
+def test_a_check_of_untouched_stubs_starts_a_helper_for_the_checks_to_come(student,
+                                                                          helper_dir):
+    done = check(student, helper_dir)
+    assert "not started" in row(done.stdout, 1)
+    wait_for(lambda: helper_pids(helper_dir) and list(helper_dir.glob("*.sock")), "helper")
+    [pid] = helper_pids(helper_dir)
+    check(student, helper_dir)  # nothing to run, a helper up: no other is started
+    time.sleep(1.0)
+    assert helper_pids(helper_dir) == [pid] and len(list(helper_dir.glob("*.lock"))) == 1
+    stage_file(student).write_text(stage_file(student).read_text() + WRONG_MLE)
+    assert "failing      1/3 tests pass" in row(check(student, helper_dir, "1").stdout, 1)
+    assert len(served(helper_dir)) == 1
+
+
 def test_no_helper_is_used_or_started_when_switched_off(student, helper_dir):
     stage_file(student).write_text(stage_file(student).read_text() + WRONG_MLE)
     for switch in ({"MAPCOURSE_CHECK_SERVER": "0"}, {"CI": "true", "MAPCOURSE_CHECK_SERVER": ""}):
         done = check(student, helper_dir, "1", **switch)
         assert "failing      1/3 tests pass" in row(done.stdout, 1)
-    time.sleep(1.0)  # a helper would have bound its socket by now
+    time.sleep(3.0)  # a helper would have bound its socket by now
     assert not list(helper_dir.glob("*.sock")) and helper_pids(helper_dir) == []
 
 
@@ -134,6 +149,8 @@ def test_the_switch_and_ci_decide_whether_a_helper_is_used(monkeypatch):
     monkeypatch.delenv("MAPCOURSE_CHECK_SERVER", raising=False)
     assert server.enabled()
     monkeypatch.setenv("CI", "true")
+    assert not server.enabled()
+    monkeypatch.setenv("MAPCOURSE_CHECK_SERVER", "")  # set but empty: as if unset
     assert not server.enabled()
     monkeypatch.setenv("MAPCOURSE_CHECK_SERVER", "1")
     assert server.enabled()

@@ -33,7 +33,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "check", help="run the visible tests and show your progress",
         description="Run the visible tests of every stage (or one), show which stages pass, "
                     "the first failure of the stage you are on, and what to do next.",
-        epilog="A check that runs tests leaves a helper process behind (torch imported, "
+        epilog="A check leaves a helper process behind (torch imported, "
                "about 300 MB) that runs the next checks quickly; it quits after 15 minutes "
                "without a check. MAPCOURSE_CHECK_SERVER=0 turns it off.")
     parser.add_argument("stage", nargs="?", metavar="STAGE",

@@ -87,14 +87,15 @@ def check_progress(course: Course, stages: list[Stage] | None = None, *, warm: b
 def _run(course: Course, stages: list[Stage], *, warm: bool
          ) -> dict[str, tuple[TestOutcome, ...]]:
     """Run the stages: through the course's warm helper when one is up (see
-    mapcourse.progress.server), else here; a check that ran here leaves a helper behind
-    for the next. `warm` (`check --watch`) is its own warm process and uses no helper."""
-    if not stages or warm or not server.enabled():
+    mapcourse.progress.server), else here, and then start one for the checks to come.
+    `warm` (`check --watch`) is its own warm process and uses no helper."""
+    if warm or not server.enabled():
         return run_stages(course, stages, warm=warm)
-    if (outcomes := server.request(course, stages)) is not None:
+    if stages and (outcomes := server.request(course, stages)) is not None:
         return outcomes
     outcomes = run_stages(course, stages)
-    server.start(course)
+    if stages or not server.is_up(course):
+        server.start(course)
     return outcomes
 
 

@@ -1,18 +1,18 @@
 """A warm helper for `mapcourse check`: numpy, pytest and torch imported once, kept a while.
 
 Stage 5's tests need torch, and a new Python spends seconds importing it (and
-torch._dynamo, which the first optimizer step imports) before any test runs. So when a
-check had to run tests itself, it leaves this helper behind: a process that imports
-all that once, listens on a Unix socket only its user can reach, and for each request
-forks a child that runs the stages exactly as `check` would (one forked process per
-stage, the student's files imported afresh, the caller's environment and folder). It
-exits after `IDLE` seconds without a request.
+torch._dynamo, which the first optimizer step imports) before any test runs. So a check
+that finds no helper (and runs its tests itself, if any) leaves one behind: a process
+that imports all that once, listens on a Unix socket only its user can reach, and for
+each request forks a child that runs the stages exactly as `check` would (one forked
+process per stage, the student's files imported afresh, the caller's environment and
+folder). It exits after `IDLE` seconds without a request.
 
-One helper serves one course folder with one Python and one version of this package:
-all of that goes into the socket's name, so a changed installation is never served by
-a stale helper; the helper it replaces is asked to quit. The caller keeps the stored results and the display; the helper only
-runs tests. Set MAPCOURSE_CHECK_SERVER=0 to never use or start one (it is off when CI
-is set, unless MAPCOURSE_CHECK_SERVER=1).
+One helper serves one course folder with one Python and one version of this package: all
+of that goes into the socket's name, so a changed installation is never served by a
+stale helper; the helper it replaces is asked to quit. The caller keeps the stored
+results and the display; the helper only runs tests. Set MAPCOURSE_CHECK_SERVER=0 to
+never use or start one (it is off when CI is set, unless MAPCOURSE_CHECK_SERVER=1).
 
     python -m mapcourse.progress.server COURSE_ROOT SOCKET   # started by `check`
 """
@@ -45,7 +45,7 @@ STARTUP_LIMIT = 120.0  # seconds a request may wait for a helper that is still i
 def enabled() -> bool:
     """Whether `check` may use (and start) a helper: on Linux, unless switched off."""
     default = "0" if os.environ.get("CI") else "1"
-    return FORK and os.environ.get(SWITCH, default) != "0"
+    return FORK and (os.environ.get(SWITCH) or default) != "0"
 
 
 def idle_limit() -> float:
@@ -116,6 +116,12 @@ def _ask(path: Path, question: dict) -> dict | None:
     except (OSError, ValueError):
         return None
     return answer if isinstance(answer, dict) else None
+
+
+def is_up(course: Course) -> bool:
+    """Whether the course's helper has its socket in place (it may still be importing)."""
+    path = address(course)
+    return path is not None and path.is_socket()
 
 
 def start(course: Course) -> None:
