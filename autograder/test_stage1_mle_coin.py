@@ -4,7 +4,7 @@ import math
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from mapcourse.checks import expect_array, expect_close, expect_float, expect_raises
@@ -66,6 +66,7 @@ def test_log_likelihood_refuses_theta_outside_the_unit_interval(student, theta):
 
 @pytest.mark.points(1)
 @given(heads=counts, tails=counts)
+@example(heads=0, tails=5)
 def test_mle_is_the_fraction_of_heads(student, heads, tails):
     if heads + tails == 0:
         expect_raises(ValueError, lambda: student.mle(0, 0), call="mle(0, 0)",
@@ -99,19 +100,24 @@ def test_whole_valued_floats_and_numpy_integers_are_counts(student):
 @pytest.mark.points(1)
 @given(heads=st.integers(0, 200), tails=st.integers(0, 200),
        grid_size=st.sampled_from([2, 3, 11, 101, 1001]))
+@example(heads=3, tails=1, grid_size=None)  # the default grid
 def test_grid_mle_is_the_best_grid_point(student, heads, tails, grid_size):
-    grid = np.linspace(0, 1, grid_size)
+    grid = np.linspace(0, 1, 1001 if grid_size is None else grid_size)
     log_lik = solution.log_likelihood(grid, heads, tails)
     best = log_lik.max()
     near_best = grid[np.isclose(log_lik, best, rtol=1e-12, atol=1e-12) | (log_lik == best)]
-    got = student.grid_mle(heads, tails, grid_size)
-    call = f"grid_mle({heads}, {tails}, {grid_size})"
+    if grid_size is None:
+        got, call = student.grid_mle(heads, tails), f"grid_mle({heads}, {tails})"
+    else:
+        got = student.grid_mle(heads, tails, grid_size)
+        call = f"grid_mle({heads}, {tails}, {grid_size})"
     expect_float(got, call=call)
     expected = float(near_best[0])
     if not any(math.isclose(got, candidate, abs_tol=1e-15) for candidate in near_best):
         expect_close(got, expected, call=call,
                      concept="grid_mle returns the point of np.linspace(0, 1, grid_size) with "
-                             "the largest log-likelihood, the smallest one on a tie.")
+                             "the largest log-likelihood, the smallest one on a tie; "
+                             "grid_size is 1001 unless given.")
 
 
 @pytest.mark.points(1)

@@ -36,7 +36,17 @@ BAYES = ("posterior = prior * likelihood / evidence, with the evidence the sum o
 
 
 def call_of(function, thetas, prior, heads, tails):
-    return f"{function}({thetas!r}, {prior!r}, {heads!r}, {tails!r})"
+    return f"{function}({listed(thetas)}, {listed(prior)}, {heads!r}, {tails!r})"
+
+
+def listed(values):
+    """A list as its repr, or its ends and length when it is long."""
+    if isinstance(values, list) and len(values) > 12:
+        return f"[{values[0]!r}, {values[1]!r}, ..., {values[-1]!r}] ({len(values)} values)"
+    return repr(values)
+
+
+FINE_GRID = np.linspace(0, 1, 1001).tolist()
 
 
 def table_of(student, thetas, prior, heads, tails):
@@ -106,6 +116,8 @@ def test_posterior_table_reproduces_the_worked_example_of_the_source(student):
 
 @pytest.mark.points(1)
 @given(case=tables())
+@example(case=(FINE_GRID, [1 / 1001] * 1001, 3, 7))
+@example(case=([0.5, 0.8], [0.7, 0.3], 4.0, 1.0))  # whole-valued floats are counts
 @settings(max_examples=25)
 def test_posterior_table_follows_bayes_rule_on_random_tables(student, case):
     thetas, prior, heads, tails = case

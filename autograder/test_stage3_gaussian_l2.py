@@ -151,8 +151,15 @@ def weights_of(got, d, call):
     return got
 
 
+def many_examples():
+    """(X, y, noise_var, lam) with 300 examples: more rows than a small-integer cache holds."""
+    rng = np.random.default_rng(4)
+    return rng.normal(size=(300, 3)), rng.normal(size=300), 0.5, 2.0
+
+
 @pytest.mark.points(2)
 @given(case=regressions())
+@example(case=many_examples())
 @example(case=([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]], [1.0, 2.0, 3.0], 2.0, 0.5))
 @example(case=([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0], [7.0, 8.0]], [1.0, 0.0, 2.0, 1.0], 4.0, 3.0))
 @settings(max_examples=15)

@@ -189,13 +189,15 @@ LASSO_PROBLEMS = {
     "more columns than rows (d > n)": ((3, 8, 12, 0.1), False),
     "d > n with few active weights": ((12, 10, 15, 0.15), False),
     "lists as input": ((2, 30, 6, 0.3), True),
+    "many rows": ((9, 300, 5, 0.2), False),
+    "one example, one feature": ((np.array([[2.0]]), np.array([3.0]), 1.0), False),
 }
 
 
 @pytest.mark.points(2)
 @pytest.mark.parametrize(("problem", "as_lists"), LASSO_PROBLEMS.values(), ids=LASSO_PROBLEMS)
 def test_map_lasso_satisfies_the_optimality_conditions(student, problem, as_lists):
-    X, y, lam = lasso_problem(*problem)
+    X, y, lam = problem if len(problem) == 3 else lasso_problem(*problem)
     call = f"map_lasso(X, y, {lam:.6g}) with X of shape {X.shape}"
     if as_lists:
         call = f"map_lasso(X.tolist(), y.tolist(), {lam:.6g}) with X of shape {X.shape}"

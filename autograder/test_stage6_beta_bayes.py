@@ -4,7 +4,7 @@ import math
 
 import numpy as np
 import pytest
-from hypothesis import Phase, given, settings
+from hypothesis import Phase, example, given, settings
 from hypothesis import strategies as st
 
 from mapcourse.checks import expect, expect_close, expect_float, expect_raises, show
@@ -84,6 +84,8 @@ def test_whole_valued_floats_and_numpy_integers_are_counts(student, function):
 @settings(max_examples=25, phases=NO_SHRINKING)
 @given(case=st.tuples(prior, prior, counts, counts).filter(
     lambda case: case[0] + case[2] > 1 and case[1] + case[3] > 1))
+@example(case=(1.5, 2.0, 0, 1))  # a' = 1.5: just above 1, still an interior mode
+@example(case=(2.0, 1.5, 1, 0))
 def test_beta_map_is_the_interior_mode_when_both_parameters_exceed_one(student, case):
     a, b, heads, tails = case
     a_post, b_post = a + heads, b + tails
