@@ -36,14 +36,7 @@ BAYES = ("posterior = prior * likelihood / evidence, with the evidence the sum o
 
 
 def call_of(function, thetas, prior, heads, tails):
-    return f"{function}({listed(thetas)}, {listed(prior)}, {heads!r}, {tails!r})"
-
-
-def listed(values):
-    """A list as its repr, or its ends and length when it is long."""
-    if isinstance(values, list) and len(values) > 12:
-        return f"[{values[0]!r}, {values[1]!r}, ..., {values[-1]!r}] ({len(values)} values)"
-    return repr(values)
+    return f"{function}({show(thetas)}, {show(prior)}, {heads!r}, {tails!r})"
 
 
 FINE_GRID = np.linspace(0, 1, 1001).tolist()
