@@ -15,7 +15,7 @@ import pytest
 from hypothesis import HealthCheck, Phase, settings
 
 from mapcourse.checks import CheckFailed
-from mapcourse.grading.replay import Examples, replay
+from mapcourse.grading.replay import Examples, fixture_arguments, replay
 from mapcourse.sandbox.handle import (
     FunctionMissing,
     StudentCrashed,
@@ -131,19 +131,72 @@ class GradingPlugin:
         examples = self.examples.get(pyfuncitem.nodeid)  # only property tests are recorded
         if examples is None:
             return None  # pytest (and hypothesis) run it
-        replay(pyfuncitem, examples)
+        replay(pyfuncitem.obj.hypothesis.inner_test, fixture_arguments(pyfuncitem), examples)
         return True
 
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo) -> object:
         report = yield
         if call.when == "call" or (call.when == "setup" and call.excinfo is not None):
-            status, message = classify(call.excinfo.value if call.excinfo else None)
-            group = getattr(item, "originalname", item.name)
-            self.outcomes.append(CaseOutcome(stage_of(item.path), group,
-                                             self._points.get(item.nodeid, 0.0),
-                                             status, message))
+            self.record(item, call.excinfo.value if call.excinfo else None)
         return report
+
+    def record(self, item: pytest.Item, error: BaseException | None) -> None:
+        """The outcome of one test case: passed, or how it failed (`error`)."""
+        status, message = classify(error)
+        self.outcomes.append(CaseOutcome(stage_of(item.path),
+                                         getattr(item, "originalname", item.name),
+                                         self._points.get(item.nodeid, 0.0), status, message))
+
+    def run_directly(self, item: pytest.Function, arguments: dict[str, object]) -> None:
+        """Call a test as pytest's own protocol would, without its per-test machinery.
+
+        For a test that takes only `student` and its parameters and carries no mark but
+        `points` and `parametrize` (see `direct_arguments`): the same call
+        (`test(**arguments)`, or the recorded examples replayed), the same deadline,
+        the same outcome. Setting up fixtures and calling a dozen hooks per test would
+        cost more than most tests.
+        """
+        session = self.sessions[stage_of(item.path)]
+        values = {name: session.handle if value is STUDENT else value
+                  for name, value in arguments.items()}
+        error: BaseException | None = None
+        session.set_deadline(self.timeout)
+        try:
+            examples = self.examples.get(item.nodeid)
+            if examples is None:
+                item.obj(**values)
+            else:
+                replay(item.obj.hypothesis.inner_test, values, examples)
+        except KeyboardInterrupt:
+            raise
+        except BaseException as failure:  # noqa: BLE001 - pytest records these too
+            error = failure
+        finally:
+            session.set_deadline(None)
+        self.record(item, error)
+
+
+STUDENT = object()
+"""Stands for the `student` fixture among a test's arguments in `direct_arguments`."""
+
+
+def direct_arguments(item: pytest.Item) -> dict[str, object] | None:
+    """What `run_directly` calls the test with (STUDENT for the handle), or None.
+
+    None when the test needs pytest at run time: another fixture, a skip or xfail mark.
+    """
+    if not isinstance(item, pytest.Function):
+        return None
+    params = item.callspec.params if hasattr(item, "callspec") else {}
+    if not set(item.fixturenames) <= {"student", "request", *params}:  # request: always there
+        return None
+    if not {mark.name for mark in item.iter_markers()} <= {"points", "parametrize"}:
+        return None
+    info = getattr(item, "_fixtureinfo", None)  # what pytest passes: no defaulted arguments
+    if info is None or not set(info.argnames) <= {"student", *params}:
+        return None
+    return {name: STUDENT if name == "student" else params[name] for name in info.argnames}
 
 
 def classify(error: BaseException | None) -> tuple[str, str]:

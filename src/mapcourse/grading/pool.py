@@ -6,6 +6,7 @@ the parent imports everything first, so forked workers start warm too.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import multiprocessing
 import shutil
@@ -20,7 +21,7 @@ from pathlib import Path
 from mapcourse.grading.discover import Submission
 from mapcourse.grading.replay import Examples, record_examples
 from mapcourse.grading.results import GradeReport, StageResult, SubmissionResult, TestResult
-from mapcourse.grading.runner import grade_submission
+from mapcourse.grading.runner import HiddenSuites, grade_submission
 from mapcourse.manifest import Course
 from mapcourse.sandbox.isolated import Limits, SandboxRuntime
 
@@ -70,8 +71,12 @@ def grade_all(course: Course, submissions: list[Submission], settings: Settings,
 def _in_process(course: Course, submissions: list[Submission], settings: Settings,
                 runtimes: list[SandboxRuntime], examples: Examples | None
                 ) -> Iterator[SubmissionResult]:
-    for submission in submissions:
-        yield _grade_safely(course, submission, runtimes[0], settings, examples)
+    grader = _Grader(course, runtimes[0], settings, examples)
+    try:
+        for submission in submissions:
+            yield grader.grade(submission)
+    finally:
+        grader.close()
 
 
 def _in_parallel(course: Course, submissions: list[Submission], settings: Settings,
@@ -111,29 +116,46 @@ def _start_worker(course: Course, settings: Settings, runtimes: list[SandboxRunt
                   slots: multiprocessing.Queue, examples: Examples | None) -> None:
     """A worker adopts one of the slots the parent started; Ctrl-C is the parent's."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _worker.update(course=course, settings=settings, runtime=runtimes[slots.get()],
-                   examples=examples)
+    _worker["grader"] = _Grader(course, runtimes[slots.get()], settings, examples)
 
 
 def _grade_in_worker(submission: Submission) -> SubmissionResult:
-    return _grade_safely(_worker["course"], submission, _worker["runtime"], _worker["settings"],
-                         _worker["examples"])
+    return _worker["grader"].grade(submission)
 
 
-def _grade_safely(course: Course, submission: Submission, runtime: SandboxRuntime,
-                  settings: Settings, examples: Examples | None = None) -> SubmissionResult:
-    """Grade one submission; if grading itself fails, every stage says so (never no row)."""
-    try:
-        return grade_submission(course, submission.path, runtime, submission_id=submission.id,
-                                timeout=settings.timeout, examples=examples)
-    except Exception as error:  # noqa: BLE001 - the submission still gets its row
-        runtime.restart()
-        message = f"the grader could not grade this submission ({type(error).__name__}: {error})"
-        stages = tuple(StageResult(stage.id, stage.points, "graded",
-                                   (TestResult("grading", 0.0, float(stage.points), "error",
-                                               message),))
-                       for stage in course.stages)
-        return SubmissionResult(submission.id, stages, course.max_score)
+class _Grader:
+    """One slot's grading: its runtime, and the hidden suites collected once for it."""
+
+    def __init__(self, course: Course, runtime: SandboxRuntime, settings: Settings,
+                 examples: Examples | None) -> None:
+        self.course, self.runtime, self.settings, self.examples = (course, runtime, settings,
+                                                                   examples)
+        self.suites: HiddenSuites | None = None
+
+    def grade(self, submission: Submission) -> SubmissionResult:
+        """Grade one submission; if grading itself fails, every stage says so (never no row)."""
+        course = self.course
+        try:
+            if self.suites is None:
+                self.suites = HiddenSuites(course, self.settings.timeout, self.examples)
+            return grade_submission(course, submission.path, self.runtime,
+                                    submission_id=submission.id, suites=self.suites)
+        except Exception as error:  # noqa: BLE001 - the submission still gets its row
+            self.runtime.restart()
+            self.close()  # the next submission gets freshly collected suites
+            message = (f"the grader could not grade this submission "
+                       f"({type(error).__name__}: {error})")
+            stages = tuple(StageResult(stage.id, stage.points, "graded",
+                                       (TestResult("grading", 0.0, float(stage.points),
+                                                   "error", message),))
+                           for stage in course.stages)
+            return SubmissionResult(submission.id, stages, course.max_score)
+
+    def close(self) -> None:
+        suites, self.suites = self.suites, None
+        if suites is not None:
+            with contextlib.suppress(Exception):
+                suites.close()
 
 
 def _slot_folder(scratch: Path) -> Path:

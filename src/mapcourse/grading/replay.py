@@ -31,13 +31,20 @@ Examples = Mapping[str, tuple[dict[str, Any], ...]]
 
 
 def record_examples(course: Any, timeout: float | None = None) -> dict[str, tuple]:
-    """Run the hidden suites on the reference solutions; the examples each test drew."""
-    from mapcourse.grading.runner import grade_submission
+    """Run the hidden property tests on the reference solutions; the examples each drew."""
+    from mapcourse.grading.runner import HiddenSuites
     from mapcourse.sandbox.session import LocalRuntime
 
     recorder = Recorder()
-    grade_submission(course, course.solutions_dir, LocalRuntime(), timeout=timeout,
-                     extra_plugins=[recorder])
+    runtime = LocalRuntime()
+    sessions = {stage.id: runtime.open_stage(course.solutions_dir, stage.id)
+                for stage in course.stages}
+    try:
+        with HiddenSuites(course, timeout, extra_plugins=[recorder]) as suites:
+            suites.run(sessions, select=is_property_test)
+    finally:
+        for session in sessions.values():
+            session.close()
     return recorder.examples
 
 
@@ -109,13 +116,14 @@ class Recorder:
         return result
 
 
-def replay(item: pytest.Function, examples: tuple[dict[str, Any], ...]) -> None:
-    """Call the test body on each recorded example; the first failure propagates."""
-    inner = item.obj.hypothesis.inner_test
-    arguments = fixture_arguments(item)
+def replay(inner: Callable[..., Any], arguments: Mapping[str, Any],
+           examples: tuple[dict[str, Any], ...]) -> None:
+    """Call a property test's body on each recorded example; the first failure propagates.
+
+    `inner` is the test's undecorated body, `arguments` its fixtures and parameters.
+    """
     for drawn in examples:
         try:
             inner(**arguments, **copy.deepcopy(drawn))
         except UnsatisfiedAssumption:
             continue
-

@@ -8,12 +8,20 @@ from __future__ import annotations
 
 import contextlib
 import io
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import pytest
+from _pytest.config import _prepareconfig
+from _pytest.runner import runtestprotocol
 
-from mapcourse.grading.plugin import CaseOutcome, GradingPlugin, HiddenSuiteError
+from mapcourse.grading.plugin import (
+    CaseOutcome,
+    GradingPlugin,
+    HiddenSuiteError,
+    direct_arguments,
+    stage_of,
+)
 from mapcourse.grading.replay import Examples
 from mapcourse.grading.results import StageResult, SubmissionResult, TestResult
 from mapcourse.manifest import Course
@@ -23,7 +31,7 @@ PYTEST_ARGS = ("-p", "no:cacheprovider", "-p", "no:stepwise", "-p", "no:warnings
                "-p", "no:faulthandler", "-p", "no:terminal", "-p", "no:unraisableexception",
                "-p", "no:threadexception", "-p", "no:legacypath", "-p", "no:doctest",
                "-p", "no:junitxml", "-p", "no:pastebin", "-p", "no:nose", "-p", "no:logging",
-               "--capture=sys", "--assert=plain",
+               "-p", "no:capture", "--assert=plain",
                "--import-mode=importlib", "-o", "addopts=", "-o", "python_files=test_*.py")
 
 _STATUS_ORDER = ("timeout", "error", "failed", "passed")
@@ -31,12 +39,13 @@ _STATUS_ORDER = ("timeout", "error", "failed", "passed")
 
 def grade_submission(course: Course, submission: Path, runtime: Runtime, *,
                      submission_id: str | None = None, timeout: float | None = 10.0,
-                     examples: Examples | None = None, extra_plugins: Sequence[object] = ()
-                     ) -> SubmissionResult:
+                     examples: Examples | None = None, extra_plugins: Sequence[object] = (),
+                     suites: HiddenSuites | None = None) -> SubmissionResult:
     """Grade every stage of the submission in `submission` (a folder of stage files).
 
     `examples` are property tests' recorded draws (see `replay`); without them
-    hypothesis draws the examples itself.
+    hypothesis draws the examples itself. `suites`, when given, are suites already
+    collected (with their own timeout and examples) that grade many submissions.
     """
     sessions: dict[str, StageSession] = {}
     try:
@@ -44,8 +53,12 @@ def grade_submission(course: Course, submission: Path, runtime: Runtime, *,
             sessions[stage.id] = runtime.open_stage(submission, stage.id)
         graded = {key: session for key, session in sessions.items()
                   if session.status == "graded"}
-        outcomes = (run_hidden_suites(course, graded, timeout, examples, extra_plugins)
-                    if graded else [])
+        if not graded:
+            outcomes = []
+        elif suites is not None:
+            outcomes = suites.run(graded)
+        else:
+            outcomes = run_hidden_suites(course, graded, timeout, examples, extra_plugins)
     finally:
         for session in sessions.values():
             session.close()
@@ -64,26 +77,102 @@ def grade_submission(course: Course, submission: Path, runtime: Runtime, *,
 def run_hidden_suites(course: Course, sessions: dict[str, StageSession],
                       timeout: float | None, examples: Examples | None = None,
                       extra_plugins: Sequence[object] = ()) -> list[CaseOutcome]:
-    """Run the hidden suites of the given stages; one outcome per test case."""
-    plugin = GradingPlugin(sessions, timeout, examples)
-    suites = [course.hidden_suite(course.stage(stage_id)) for stage_id in sessions]
-    if absent := [str(suite) for suite in suites if not suite.is_file()]:
-        raise HiddenSuiteError(f"no hidden suite at {', '.join(absent)}")
-    config = course.hidden_tests_dir / "pytest.ini"
-    args = [*PYTEST_ARGS, "-c", str(config), "--rootdir", str(course.hidden_tests_dir),
-            *map(str, suites)]
+    """Run the hidden suites of the given stages once; one outcome per test case."""
+    with HiddenSuites(course, timeout, examples, extra_plugins, stages=list(sessions)) as suites:
+        return suites.run(sessions)
+
+
+class HiddenSuites:
+    """The hidden suites, collected once and run again for each submission.
+
+    Configuring pytest and collecting six suites takes more than a tenth of a second,
+    and pytest's per-test protocol (fixtures, setup, call, teardown, a dozen hooks)
+    about a millisecond per test, more than most hidden tests need: a grading worker
+    collects the suites once for all the submissions it grades, and calls each test
+    that takes only `student` and its parameters directly (`GradingPlugin.run_directly`:
+    the same call, deadline and outcome). A test that needs more of pytest (another
+    fixture, a skip mark), and every test when other plugins are given, goes through
+    pytest's protocol as `pytest.main` would run it. Nothing is kept between
+    submissions: `student` is function-scoped, and the suites hold no state.
+    """
+
+    def __init__(self, course: Course, timeout: float | None,
+                 examples: Examples | None = None, extra_plugins: Sequence[object] = (),
+                 stages: Sequence[str] | None = None) -> None:
+        """Collect the suites of `stages` (stage ids; all stages when None)."""
+        self.course = course
+        self.plugin = GradingPlugin({}, timeout, examples)
+        suites = [course.hidden_suite(stage) for stage in course.stages
+                  if stages is None or stage.id in stages]
+        if absent := [str(suite) for suite in suites if not suite.is_file()]:
+            raise HiddenSuiteError(f"no hidden suite at {', '.join(absent)}")
+        args = [*PYTEST_ARGS, "-c", str(course.hidden_tests_dir / "pytest.ini"),
+                "--rootdir", str(course.hidden_tests_dir), *map(str, suites)]
+        with _quiet():
+            self.config = _prepareconfig(args, [self.plugin, *extra_plugins])
+            try:
+                self.config._do_configure()
+                self.session = pytest.Session.from_config(self.config)
+                self.config.hook.pytest_sessionstart(session=self.session)
+                self.config.hook.pytest_collection(session=self.session)
+            except BaseException:
+                self.config._ensure_unconfigure()
+                raise
+        if self.plugin.collect_errors:
+            self.close()
+            raise HiddenSuiteError("hidden suites did not collect: "
+                                   + "; ".join(self.plugin.collect_errors))
+        # Other plugins hook into pytest's per-test protocol: with them, every test takes it.
+        self._direct = {item.nodeid: None if extra_plugins else direct_arguments(item)
+                        for item in self.session.items}
+
+    def run(self, sessions: dict[str, StageSession],
+            select: Callable[[pytest.Item], bool] | None = None) -> list[CaseOutcome]:
+        """Run the tests of the given stages against their sessions, in the suites' order.
+
+        With `select`, only the tests it selects (and the stages' points are not checked).
+        """
+        self.plugin.sessions = sessions
+        self.plugin.outcomes = []
+        items = [item for item in self.session.items if stage_of(item.path) in sessions
+                 and (select is None or select(item))]
+        protocol = [item for item in items if self._direct[item.nodeid] is None]
+        after = dict(zip(protocol, [*protocol[1:], None], strict=True))
+        with _quiet():
+            for item in items:
+                arguments = self._direct[item.nodeid]
+                if arguments is None:
+                    runtestprotocol(item, log=False, nextitem=after[item])
+                else:
+                    self.plugin.run_directly(item, arguments)
+        outcomes, self.plugin.outcomes, self.plugin.sessions = self.plugin.outcomes, [], {}
+        for stage_id in sessions if select is None else ():
+            total = sum({o.group: o.points for o in outcomes if o.stage == stage_id}.values())
+            if total != self.course.stage(stage_id).points:
+                raise HiddenSuiteError(f"the hidden suite of {stage_id} is worth {total} "
+                                       f"points, not {self.course.stage(stage_id).points}")
+        return outcomes
+
+    def close(self) -> None:
+        with _quiet():
+            try:
+                self.config.hook.pytest_sessionfinish(session=self.session,
+                                                      exitstatus=pytest.ExitCode.OK)
+            finally:
+                self.config._ensure_unconfigure()
+
+    def __enter__(self) -> HiddenSuites:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+
+@contextlib.contextmanager
+def _quiet() -> Iterator[None]:
+    """What the tests (or, in-process, a student's code) print goes nowhere."""
     with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
-        exit_code = pytest.main(args, plugins=[plugin, *extra_plugins])
-    if plugin.collect_errors or exit_code not in (pytest.ExitCode.OK,
-                                                  pytest.ExitCode.TESTS_FAILED):
-        raise HiddenSuiteError(f"hidden suites did not run (pytest exit {int(exit_code)}): "
-                               + "; ".join(plugin.collect_errors))
-    for stage_id in sessions:
-        total = sum({o.group: o.points for o in plugin.outcomes if o.stage == stage_id}.values())
-        if total != course.stage(stage_id).points:
-            raise HiddenSuiteError(f"the hidden suite of {stage_id} is worth {total} points, "
-                                   f"not {course.stage(stage_id).points}")
-    return plugin.outcomes
+        yield
 
 
 def score_groups(outcomes: list[CaseOutcome]) -> tuple[TestResult, ...]:

@@ -60,7 +60,7 @@ def main(control_fd: int) -> None:
             reply = {"pid": fork_stage(control, fds[0], request)}
             os.close(fds[0])
         elif request["op"] == "kill":
-            reply = {"exit": kill(request["pid"], request["uid"])}
+            reply = {"exit": kill(request["pid"], request["uid"], request.get("wait", True))}
         else:
             reply = {"error": f"unknown op {request['op']!r}"}
         control.send(json.dumps(reply).encode())
@@ -140,11 +140,16 @@ def serve(stage: str, directory: str) -> None:
             wire.send(STAGE_FD, describe_exception(error))
 
 
-def kill(pid: int, uid: int | None) -> str:
-    """Kill a stage's process group and every process of its uid; how the stage ended."""
+def kill(pid: int, uid: int | None, wait: bool = True) -> str:
+    """Kill a stage's process group and every process of its uid; how the stage ended.
+
+    Without `wait` the stage process is reaped later, with the other finished children:
+    it is already killed (and a killed process runs no more code), so nothing of the
+    stage can act once this returns, but the answer is only "killed".
+    """
     with contextlib.suppress(OSError):
         os.killpg(pid, signal.SIGKILL)
-    ended = _reap(pid)
+    ended = _reap(pid) if wait else "killed"
     if uid is not None and _others_alive(uid, pid):
         sweep(uid)
     _reap_finished()
