@@ -152,7 +152,7 @@ class GradingPlugin:
         """Call a test as pytest's own protocol would, without its per-test machinery.
 
         For a test that takes only `student` and its parameters and carries no mark but
-        `points` and `parametrize` (see `direct_arguments`): the same call
+        `points`, `parametrize` and hypothesis' own (see `direct_arguments`): the same call
         (`test(**arguments)`, or the recorded examples replayed), the same deadline,
         the same outcome. Setting up fixtures and calling a dozen hooks per test would
         cost more than most tests.
@@ -191,7 +191,8 @@ def direct_arguments(item: pytest.Item) -> dict[str, object] | None:
     params = item.callspec.params if hasattr(item, "callspec") else {}
     if not set(item.fixturenames) <= {"student", "request", *params}:  # request: always there
         return None
-    if not {mark.name for mark in item.iter_markers()} <= {"points", "parametrize"}:
+    marks = {mark.name for mark in item.iter_markers()}
+    if not marks <= {"points", "parametrize", "hypothesis"}:  # hypothesis marks @given tests
         return None
     info = getattr(item, "_fixtureinfo", None)  # what pytest passes: no defaulted arguments
     if info is None or not set(info.argnames) <= {"student", *params}:

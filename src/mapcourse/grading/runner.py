@@ -137,7 +137,7 @@ class HiddenSuites:
         items = [item for item in self.session.items if stage_of(item.path) in sessions
                  and (select is None or select(item))]
         protocol = [item for item in items if self._direct[item.nodeid] is None]
-        after = dict(zip(protocol, [*protocol[1:], None], strict=True))
+        after = dict(zip(protocol, [*protocol[1:], None], strict=False))  # none when empty
         with _quiet():
             for item in items:
                 arguments = self._direct[item.nodeid]
