@@ -3,7 +3,7 @@
 The grading profile derandomizes hypothesis, so a hidden property test draws the same
 examples for every submission, in the same order, up to the first example that fails
 (the engine's next draw depends only on how the earlier examples went, and every one of
-them passed). Grading a class therefore starts by running the hidden suites once on the
+them passed). Grading a class therefore starts by running the hidden property tests on the
 reference solutions while recording what each property test was called with; each
 submission then gets exactly those examples, stopping at its first failure. The verdict
 and the message are the ones hypothesis would give, without the engine's cost per
