@@ -24,6 +24,9 @@ def test_bundle_holds_gradescope_files_and_the_course(tmp_path):
     assert "course/autograder/test_stage1_mle_coin.py" in names
     assert "course/solutions/stage6_beta_bayes.py" in names
     assert not [name for name in names if "__pycache__" in name or name.endswith(".pyc")]
+    needed = zipfile.ZipFile(bundle).read("requirements.txt").decode().splitlines()[1:]
+    assert "torch==2.13.0" in needed and any(line.startswith("pytest") for line in needed)
+    assert not [line for line in needed if "nbgrader" in line or "extra" in line]
 
 
 def test_bundle_refuses_a_name_that_is_not_a_zip(tmp_path):

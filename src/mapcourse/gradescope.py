@@ -8,6 +8,7 @@ code path as `mapcourse grade` and writes `/autograder/results/results.json`.
 
 from __future__ import annotations
 
+import importlib.metadata
 import sys
 import zipfile
 from pathlib import Path
@@ -40,13 +41,13 @@ export MAPCOURSE_ROOT="$root/source/course"
 exec python3 -m mapcourse.gradescope "$root"
 """
 
-REQUIREMENTS = """# Installed by setup.sh before the course itself.
-numpy>=1.26
-torch==2.13.0
-pytest>=8
-hypothesis>=6.100
-rich>=13
-"""
+
+
+def requirements() -> str:
+    """requirements.txt: the course package's own dependencies, as its metadata lists them."""
+    needed = [line for line in importlib.metadata.requires("mapcourse") or ()
+              if "extra" not in line.partition(";")[2]]  # not the optional extras
+    return "# Installed by setup.sh before the course itself.\n" + "\n".join(needed) + "\n"
 
 
 def build_bundle(course: Course, zip_path: Path) -> list[str]:
@@ -56,7 +57,7 @@ def build_bundle(course: Course, zip_path: Path) -> list[str]:
     temporary = zip_path.with_name(f".{zip_path.name}.partial")
     with zipfile.ZipFile(temporary, "w", zipfile.ZIP_DEFLATED) as bundle:
         for name, text in (("setup.sh", SETUP), ("run_autograder", RUN),
-                           ("requirements.txt", REQUIREMENTS)):
+                           ("requirements.txt", requirements())):
             info = zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0))
             info.external_attr = 0o100755 << 16
             bundle.writestr(info, text)
