@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import dataclasses
 import shutil
+import sys
 
 import pytest
 
 from mapcourse.grading.plugin import direct_arguments
 from mapcourse.grading.replay import record_examples
-from mapcourse.grading.runner import HiddenSuites, grade_submission
+from mapcourse.grading.runner import HiddenSuites, grade_submission, score_groups
 from mapcourse.manifest import load_course
 from mapcourse.sandbox.session import LocalRuntime
 from tests.corpus import build, cases
@@ -68,6 +69,18 @@ def test_hypothesis_draws_alike_inside_and_outside_pytests_protocol(tmp_path):
     assert direct.score < direct.max_score
 
 
+@pytest.fixture
+def stage1_suite_unloaded():
+    """pytest imports a suite once per process, under its file's name: this test loads
+    its own copy under that name, and the real one is back afterwards."""
+    saved = sys.modules.pop("test_stage1_mle_coin", None)
+    yield
+    sys.modules.pop("test_stage1_mle_coin", None)
+    if saved is not None:
+        sys.modules["test_stage1_mle_coin"] = saved
+
+
+@pytest.mark.usefixtures("stage1_suite_unloaded")
 def test_a_test_that_needs_more_of_pytest_takes_its_protocol(examples, tmp_path):
     """A test with another fixture, or a skip mark, is run by pytest, and grades alike."""
     suites_dir = tmp_path / "autograder"
@@ -94,3 +107,28 @@ def test_a_test_that_needs_more_of_pytest_takes_its_protocol(examples, tmp_path)
         assert result == grade_submission(COURSE, folder, LocalRuntime(), examples=examples)
         stage = result.stage("stage1_mle_coin")
         assert (stage.score == stage.max_score) is full
+
+
+def test_a_group_stops_at_its_first_timeout_and_grades_alike(tmp_path):
+    """A lasso that never returns costs one time limit per group, and the same result."""
+    (tmp_path / "stage4_laplace_l1.py").write_text(
+        (COURSE.solutions_dir / "stage4_laplace_l1.py").read_text()
+        + "\n\ndef map_lasso(X, y, lam):\n    while True:\n        pass\n")
+    stage4 = dataclasses.replace(COURSE, stages=(COURSE.stage("stage4_laplace_l1"),))
+
+    def grade(plugins):
+        session = LocalRuntime().open_stage(tmp_path, "stage4_laplace_l1")
+        try:
+            with HiddenSuites(stage4, 0.2, None, plugins) as suites:
+                outcomes = suites.run({"stage4_laplace_l1": session})
+        finally:
+            session.close()
+        return outcomes, score_groups(outcomes)
+
+    outcomes, groups = grade(())
+    every_case, same_groups = grade([Bystander()])
+    timeouts = [outcome.group for outcome in outcomes if outcome.status == "timeout"]
+    assert groups == same_groups
+    assert len(timeouts) == len(set(timeouts)) >= 3  # one per group that calls map_lasso
+    assert sum(outcome.status == "timeout" for outcome in every_case) > len(timeouts)
+    assert {test.status for test in groups} == {"timeout", "passed"}

@@ -94,6 +94,11 @@ class HiddenSuites:
     fixture, a skip mark), and every test when other plugins are given, goes through
     pytest's protocol as `pytest.main` would run it. Nothing is kept between
     submissions: `student` is function-scoped, and the suites hold no state.
+
+    Once a case of a group has timed out, the group's other cases are not run: the
+    group has lost its points, and a timeout is the worst status, so its result and
+    message are already final (`score_groups`). A submission that hangs then costs one
+    time limit per group, not one per case.
     """
 
     def __init__(self, course: Course, timeout: float | None,
@@ -138,13 +143,16 @@ class HiddenSuites:
                  and (select is None or select(item))]
         protocol = [item for item in items if self._direct[item.nodeid] is None]
         after = dict(zip(protocol, [*protocol[1:], None], strict=False))  # none when empty
+        timed_out: set[tuple[str, str]] = set()
         with _quiet():
             for item in items:
                 arguments = self._direct[item.nodeid]
                 if arguments is None:
                     runtestprotocol(item, log=False, nextitem=after[item])
-                else:
+                elif (stage_of(item.path), item.originalname) not in timed_out:
                     self.plugin.run_directly(item, arguments)
+                    if self.plugin.outcomes[-1].status == "timeout":
+                        timed_out.add((stage_of(item.path), item.originalname))
         outcomes, self.plugin.outcomes, self.plugin.sessions = self.plugin.outcomes, [], {}
         for stage_id in sessions if select is None else ():
             total = sum({o.group: o.points for o in outcomes if o.stage == stage_id}.values())
