@@ -34,7 +34,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, metavar="N",
                         help="submissions graded in parallel (default: the number of cores)")
     parser.add_argument("--timeout", type=float, default=10.0, metavar="SECONDS",
-                        help="time limit of one test (default 10)")
+                        help="time limit of one test (default 10); a test group stops at its "
+                             "first timeout")
     parser.add_argument("--memory", type=float, default=4.0, metavar="GIB",
                         help="address-space limit of a stage process in GiB (default 4)")
     parser.add_argument("--no-sandbox", action="store_true",
