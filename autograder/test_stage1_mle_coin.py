@@ -69,9 +69,10 @@ def test_log_likelihood_refuses_theta_outside_the_unit_interval(student, theta):
 @example(heads=0, tails=5)
 def test_mle_is_the_fraction_of_heads(student, heads, tails):
     if heads + tails == 0:
-        expect_raises(ValueError, lambda: student.mle(0, 0), call="mle(0, 0)",
-                      names=("heads", "tails", "flips"),
-                      concept="With no flips the MLE is undefined.")
+        expect_raises(ValueError, lambda: student.mle(0, 0), call="mle(0, 0)", names=None,
+                      concept="With no flips heads / (heads + tails) is 0/0: the MLE is "
+                              "undefined, so raise ValueError (any message) instead of "
+                              "dividing.")
         return
     got = student.mle(heads, tails)
     expect_float(got, call=f"mle({heads}, {tails})")

@@ -123,10 +123,10 @@ def test_beta_map_sits_on_the_boundary_when_one_parameter_is_at_most_one(student
 def test_beta_map_refuses_a_flat_or_two_peaked_posterior(student, a, b, heads, tails):
     call = f"beta_map({a}, {b}, {heads}, {tails})"
     expect_raises(ValueError, lambda: student.beta_map(a, b, heads, tails), call=call,
-                  names=("a", "b"),
+                  names=None,
                   concept="Beta(1, 1) is flat, so every theta is a mode; with both parameters "
                           "below 1 the density peaks at both 0 and 1. Neither has one MAP: "
-                          "raise ValueError.")
+                          "raise ValueError (any message).")
 
 
 @pytest.mark.points(1)

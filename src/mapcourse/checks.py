@@ -118,28 +118,42 @@ def _same_plain(got: Any, expected: Any) -> bool:
 
 
 def expect_raises(errors: type[Exception] | tuple[type[Exception], ...],
-                  action: Callable[[], Any], *, call: str, names: str | Iterable[str],
+                  action: Callable[[], Any], *, call: str, names: str | Iterable[str] | None,
                   concept: str = "") -> None:
-    """action() raises one of `errors`, and the message names one of `names`."""
+    """action() raises one of `errors` whose message names one of `names`.
+
+    A name counts when it appears as a whole word (`theta=1.5`, "`theta` is ..."), in any
+    case for names of two or more characters ("Theta must ...") and in its own case for
+    one-character names (the article "A" is not the argument `a`).
+    `names=None` checks the type only: use it where no single argument is at fault
+    (`mle(0, 0)`, data impossible under every candidate), so any wording is right.
+    """
     from mapcourse.sandbox.handle import StudentException
 
     errors = errors if isinstance(errors, tuple) else (errors,)
-    names = (names,) if isinstance(names, str) else tuple(names)
+    names = () if names is None else (names,) if isinstance(names, str) else tuple(names)
     expected = " or ".join(error.__name__ for error in errors)
     naming = " or ".join(repr(name) for name in names)
+    wanted = f"{expected} whose message names {naming}" if names else f"{expected} (any message)"
     try:
         got = action()
     except StudentException as error:
         if not isinstance(error, errors):
-            fail(_sentence(f"{call} raised {error.type_name}: {error}; expected a {expected}",
-                           f"whose message names {naming}.", concept))
-        if not any(re.search(rf"(?<![A-Za-z0-9_]){re.escape(name)}(?![A-Za-z0-9_])", str(error))
-                   for name in names):
-            fail(_sentence(f"{call} raised {error.type_name}({str(error)!r}), but the message",
-                           f"should name the offending argument: {naming}.", concept))
+            fail(_sentence(f"{call} raised {error.type_name}: {error}; expected a {wanted}.",
+                           concept))
+        if names and not any(_names_word(str(error), name) for name in names):
+            fail(_sentence(f"{call} raised {error.type_name}({str(error)!r}); expected a",
+                           f"{wanted}, the offending argument, so the caller knows what to",
+                           "fix.", concept))
         return
-    fail(_sentence(f"{call} returned {show(got)}; expected it to raise {expected} naming",
-                   f"{naming}.", concept))
+    fail(_sentence(f"{call} returned {show(got)}; expected it to raise {wanted}.", concept))
+
+
+def _names_word(message: str, name: str) -> bool:
+    """Whether message mentions name as a whole word (ignoring case unless name is one letter)."""
+    flags = re.IGNORECASE if len(name) > 1 else 0
+    return re.search(rf"(?<![A-Za-z0-9_]){re.escape(name)}(?![A-Za-z0-9_])", message,
+                     flags) is not None
 
 
 def expect(condition: bool, message: str) -> None:

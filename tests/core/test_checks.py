@@ -42,16 +42,48 @@ def test_arrays_must_match_type_dtype_shape_and_values():
             expect_array(got, [1.0, 2.0], call="f()")
 
 
-def test_raises_needs_the_right_type_and_the_argument_named_as_a_word():
-    def refuse(message, kind=ValueError):
-        def function():
-            raise kind(message)
-        return LocalHandle({"f": function})
+def refuse(message, kind=ValueError):
+    """A student handle whose f() raises kind(message)."""
+    def function():
+        raise kind(message)
+    return LocalHandle({"f": function})
 
+
+def test_raises_needs_the_right_type_and_the_argument_named_as_a_word():
     expect_raises(ValueError, refuse("b must be > 0").f, call="f()", names="b")
-    with pytest.raises(CheckFailed, match="should name"):
+    with pytest.raises(CheckFailed, match="whose message names 'b', the offending argument"):
         expect_raises(ValueError, refuse("bad value").f, call="f()", names="b")
     with pytest.raises(CheckFailed, match="raised TypeError"):
         expect_raises(ValueError, refuse("b", TypeError).f, call="f()", names="b")
     with pytest.raises(CheckFailed, match="returned 1"):
         expect_raises(ValueError, LocalHandle({"f": lambda: 1}).f, call="f()", names="b")
+
+
+@pytest.mark.parametrize("message", [
+    "`theta`=1.5 is not a probability", "Theta must lie in [0, 1]", "theta's value 1.5",
+    "got THETA = nan",
+], ids=["in backticks", "capitalised at the start", "possessive", "upper case"])
+def test_a_culprit_named_in_any_wording_or_case_passes(message):
+    expect_raises(ValueError, refuse(message).f, call="f()", names="theta",
+                  concept="theta is a probability.")
+
+
+@pytest.mark.parametrize(("message", "name"), [
+    ("thetas must lie in [0, 1]", "theta"), ("A must be > 0", "a"), ("lambda < 0", "lam"),
+], ids=["a longer word", "one letter in another case", "a word that starts with it"])
+def test_a_culprit_only_inside_another_word_or_case_is_not_named(message, name):
+    with pytest.raises(CheckFailed, match=f"names '{name}'.*theta is a probability"):
+        expect_raises(ValueError, refuse(message).f, call="f()", names=name,
+                      concept="theta is a probability.")
+
+
+def test_names_none_checks_the_type_only_where_no_argument_is_at_fault():
+    for message in ("nothing observed", "", "bimodal posterior"):
+        expect_raises(ValueError, refuse(message).f, call="mle(0, 0)", names=None)
+    with pytest.raises(CheckFailed, match=r"raised ZeroDivisionError.*ValueError \(any message\)"):
+        expect_raises(ValueError, refuse("division by zero", ZeroDivisionError).f,
+                      call="mle(0, 0)", names=None)
+    with pytest.raises(CheckFailed, match=r"returned nan; expected it to raise ValueError "
+                                          r"\(any message\). No flips"):
+        expect_raises(ValueError, LocalHandle({"f": lambda: math.nan}).f, call="mle(0, 0)",
+                      names=None, concept="No flips: the MLE is undefined.")
