@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import sys
+
 import pytest
 
 from mapcourse.checks import CheckFailed
 from mapcourse.progress import StageProgress, status_of
 from mapcourse.progress.plugin import describe
 from mapcourse.progress.runner import TestOutcome
+
+if sys.version_info < (3, 11):  # Python 3.10: the backport from PyPI
+    from exceptiongroup import ExceptionGroup
 
 
 def outcome(status: str, test: str = "test_mle_is_the_fraction_of_heads") -> TestOutcome:

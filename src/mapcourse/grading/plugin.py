@@ -8,6 +8,7 @@ about the exception, never the test's source or a traceback.
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,6 +25,9 @@ from mapcourse.sandbox.handle import (
     StudentTimeout,
 )
 from mapcourse.sandbox.session import StageSession
+
+if sys.version_info < (3, 11):  # Python 3.10: the backport from PyPI
+    from exceptiongroup import BaseExceptionGroup
 
 # Grading needs a verdict, not a minimal example: stop at the first failing example.
 settings.register_profile(

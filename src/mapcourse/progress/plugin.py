@@ -11,12 +11,16 @@ from __future__ import annotations
 import json
 import os
 import re
+import sys
 import traceback
 from pathlib import Path
 
 import pytest
 
 from mapcourse.progress.runner import OUT
+
+if sys.version_info < (3, 11):  # Python 3.10: the backport from PyPI
+    from exceptiongroup import BaseExceptionGroup
 
 
 def _write(record: dict[str, str]) -> None:

@@ -8,8 +8,13 @@ from __future__ import annotations
 
 import json
 import re
-import tomllib
+import sys
 from importlib.resources import files
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # Python 3.10 (Gradescope's default image): the same parser, from PyPI
+    import tomli as tomllib
 
 from mapcourse.manifest import Course
 from mapcourse.progress.runner import visible_tests
