@@ -2,6 +2,7 @@
 
 With independent priors theta_i ~ Laplace(0, b), the negative log-prior is
 sum|theta| / b plus a constant: MAP with this prior is L1-regularised MLE (the lasso).
+Arrays are lists, tuples or numpy arrays; scalar results are Python floats.
 """
 
 import math
@@ -31,7 +32,13 @@ def _as_scale(value, name: str, *, allow_zero: bool) -> float:
 
 
 def laplace_log_prior(theta, b) -> float:
-    """Log density of theta under independent Laplace(0, b): -sum|theta|/b - d*log(2b)."""
+    """Log density of theta under independent Laplace(0, b): -sum|theta|/b - d*log(2b).
+
+    A float, with d = theta.size (a scalar is one parameter). Equals
+    torch.distributions.Laplace(0, b).log_prob(theta).sum().
+    Raises ValueError naming `b` when b <= 0 or is not finite, and naming `theta` when an
+    entry is nan or infinite.
+    """
     ### BEGIN SOLUTION
     # Hint: sum the Laplace(0, b) log densities of every entry of theta.
     theta = _as_finite_array(theta, "theta")
@@ -41,7 +48,12 @@ def laplace_log_prior(theta, b) -> float:
 
 
 def l1_penalty(theta, lam) -> float:
-    """The L1 penalty lam * sum|theta|: the Laplace negative log-prior with lam = 1/b."""
+    """The L1 penalty lam * sum|theta|, a float: the Laplace negative log-prior with lam = 1/b.
+
+    -laplace_log_prior(theta, b) == l1_penalty(theta, 1/b) + d*log(2*b).
+    Raises ValueError naming `lam` when lam < 0 or is not finite, and naming `theta` when an
+    entry is nan or infinite.
+    """
     ### BEGIN SOLUTION
     # Hint: lam times the sum of absolute values.
     theta = _as_finite_array(theta, "theta")
@@ -51,7 +63,10 @@ def l1_penalty(theta, lam) -> float:
 
 
 def soft_threshold(z, t) -> np.ndarray:
-    """sign(z) * max(|z| - t, 0) elementwise: exactly 0 wherever |z| <= t."""
+    """sign(z) * max(|z| - t, 0) elementwise, an ndarray: the proximal operator of t*|.|.
+
+    Exactly 0.0 wherever |z| <= t. Raises ValueError naming `t` when t < 0.
+    """
     ### BEGIN SOLUTION
     # Hint: shrink every entry toward 0 by t, and set to exactly 0 what crosses it.
     z = _as_finite_array(z, "z")
@@ -61,10 +76,14 @@ def soft_threshold(z, t) -> np.ndarray:
 
 
 def map_lasso(X, y, lam, *, max_iter=10_000, tol=1e-10) -> np.ndarray:
-    """Minimiser of 0.5*||y - Xw||^2 + lam*||w||_1, by coordinate descent.
+    """Minimiser of 0.5*||y - Xw||^2 + lam*||w||_1, an ndarray of shape (d,).
 
-    Each coordinate update is a soft threshold, so weights that are zero at the optimum
-    come out exactly 0.0. Stops when no weight moves more than tol in a sweep.
+    MAP with unit noise variance and a Laplace prior of scale 1/lam. Weights that are zero at
+    the optimum are exactly 0.0; for lam >= max|X.T y| all are. The result meets the KKT
+    conditions X_j.T (y - Xw) = lam*sign(w_j) where w_j != 0 and |X_j.T (y - Xw)| <= lam
+    where w_j == 0, within 1e-6 * max(1, max|X.T y|). max_iter and tol bound the iterations,
+    e.g. coordinate-descent sweeps, each update a soft threshold.
+    Raises ValueError naming `lam` when lam < 0, and `X` or `y` when their shapes do not match.
     """
     ### BEGIN SOLUTION
     # Hint: coordinate descent: update one weight at a time with soft_threshold until nothing moves.

@@ -3,6 +3,7 @@
 weight_decay=lam adds lam * p to every gradient, the gradient of (lam/2) * ||p||^2:
 for SGD and Adam that is MAP with a Gaussian prior (coupled L2). AdamW shrinks the
 weights outside the gradient (decoupled decay), which is not an L2 term in the loss.
+`model` is any torch.nn.Module; X is (n, d) and y is (n, 1), float32 tensors.
 """
 
 import copy
@@ -22,7 +23,12 @@ def _check_non_negative(value, name: str) -> float:
 
 
 def l2_penalty_torch(model: nn.Module, lam) -> torch.Tensor:
-    """(lam/2) * sum of ||p||^2 over the parameters; its gradient is lam * p."""
+    """(lam/2) * sum over parameters of ||p||^2, a differentiable scalar Tensor.
+
+    Its gradient is lam * p, exactly what weight_decay=lam adds to each gradient in SGD and
+    Adam (the source's comment says lam*||w||**2: off by a factor of 2).
+    Raises ValueError naming `lam` when lam < 0.
+    """
     ### BEGIN SOLUTION
     # Hint: (lam/2) times the sum of squared entries of every parameter, as a tensor.
     lam = _check_non_negative(lam, "lam")
@@ -32,7 +38,10 @@ def l2_penalty_torch(model: nn.Module, lam) -> torch.Tensor:
 
 
 def map_loss_l1(loss: torch.Tensor, model: nn.Module, lam=1e-4) -> torch.Tensor:
-    """loss + lam * sum of |p| over the parameters: MAP with a Laplace prior."""
+    """loss + lam * sum of |p| over all parameters, a Tensor: MAP with a Laplace prior.
+
+    Raises ValueError naming `lam` when lam < 0.
+    """
     ### BEGIN SOLUTION
     # Hint: add lam times the sum of absolute values of every parameter to the loss.
     lam = _check_non_negative(lam, "lam")
@@ -52,7 +61,13 @@ def train(
     weight_decay=0.0,
     l2=0.0,
 ) -> nn.Module:
-    """Full-batch training in place: MSELoss() + l2_penalty_torch(model, l2), `steps` steps."""
+    """Full-batch training of `model` in place for `steps` steps; returns `model` itself.
+
+    Loss MSELoss() (mean) + l2_penalty_torch(model, l2); optimizer "sgd", "adam" or "adamw"
+    (torch's SGD, Adam, AdamW with their defaults except lr and weight_decay).
+    Raises ValueError naming `optimizer` when it is unknown, `lr` when lr <= 0, `steps` when
+    steps < 0, and `weight_decay` or `l2` when negative.
+    """
     ### BEGIN SOLUTION
     # Hint: build the optimizer once, then repeat: zero_grad, loss + L2 penalty, backward, step.
     if optimizer not in OPTIMIZERS:
@@ -77,8 +92,9 @@ def train(
 def weight_decay_gap(model: nn.Module, X, y, *, optimizer, lam, lr=0.01, steps=100) -> float:
     """Largest |difference| between parameters trained with weight_decay=lam and with l2=lam.
 
-    About 0 for "sgd" and "adam" (coupled L2), clearly positive for "adamw" (decoupled).
-    The model passed in is left unchanged.
+    A float. Trains two deep copies of `model` with train(), so the model passed in is left
+    unchanged. About 0 (<= 1e-6) for "sgd" and "adam" (coupled L2: the same MAP objective), clearly
+    positive for "adamw" (decoupled decay is not an L2 penalty in the loss).
     """
     ### BEGIN SOLUTION
     # Hint: train two deep copies, one with weight_decay, one with l2; compare parameters.
@@ -93,10 +109,12 @@ def weight_decay_gap(model: nn.Module, X, y, *, optimizer, lam, lr=0.01, steps=1
 
 
 def weight_decay_for_prior(prior_precision, noise_var, n) -> float:
-    """The weight_decay that turns mean MSELoss into the Gaussian MAP objective.
+    """The weight_decay that turns mean MSELoss into the Gaussian MAP objective, a float.
 
-    MAP minimises sum (y - f)^2 / (2*noise_var) + (prior_precision/2)*||w||^2; times
-    2*noise_var/n this is MSE + (wd/2)*||w||^2 with wd = 2*noise_var*prior_precision/n.
+    MAP minimises sum (y - f)^2 / (2*noise_var) + (prior_precision/2)*||w||^2 over n examples;
+    times 2*noise_var/n this is MSELoss() + (wd/2)*||w||^2, so for SGD or Adam
+    wd = 2*noise_var*prior_precision/n. Raises ValueError naming `prior_precision` or
+    `noise_var` when not > 0, and `n` when n < 1.
     """
     ### BEGIN SOLUTION
     # Hint: scale the MAP objective so its data term is the mean squared error.

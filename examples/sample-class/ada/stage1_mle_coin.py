@@ -2,7 +2,13 @@
 """Stage 1: maximum likelihood for a coin.
 
 A coin lands heads with probability theta. One particular sequence of flips with
-`heads` heads and `tails` tails has likelihood theta**heads * (1 - theta)**tails.
+`heads` heads and `tails` tails has likelihood theta**heads * (1 - theta)**tails
+(a sequence likelihood: no binomial coefficient, and 0**0 == 1).
+
+Counts: `heads` and `tails` are non-negative whole numbers: an int, a numpy integer or
+a whole-valued float such as 3.0. A negative, fractional, nan or infinite count raises
+ValueError naming that count (`heads` or `tails`); one that is not a number may raise
+TypeError instead. Scalar results are Python floats.
 """
 
 import math
@@ -21,10 +27,12 @@ def _as_count(value: object, name: str) -> int:
 
 
 def log_likelihood(theta, heads, tails):
-    """Log-likelihood of the flips: heads*log(theta) + tails*log(1 - theta).
+    """Log-likelihood of the flips: heads*log(theta) + tails*log(1 - theta), with 0*log(0) = 0.
 
-    0*log(0) counts as 0, so a theta that makes the data impossible gives -inf, never nan.
-    A scalar theta gives a float; an array-like theta gives an ndarray of its shape.
+    A scalar theta gives a float; an array-like theta (list, tuple, ndarray) gives an ndarray
+    of the same shape. A theta that makes the data impossible gives -inf, never nan.
+    Raises ValueError naming `theta` when a theta lies outside [0, 1] or is nan.
+    Counts: see the module docstring.
     """
     heads, tails = _as_count(heads, "heads"), _as_count(tails, "tails")
     try:
@@ -41,7 +49,12 @@ def log_likelihood(theta, heads, tails):
 
 
 def mle(heads, tails) -> float:
-    """The maximum likelihood estimate: heads / (heads + tails)."""
+    """The maximum likelihood estimate heads / (heads + tails), as a float.
+
+    Raises ValueError when there are no flips at all (heads = tails = 0): the MLE is
+    undefined, and as no single argument is at fault, any message will do.
+    Counts: see the module docstring.
+    """
     heads, tails = _as_count(heads, "heads"), _as_count(tails, "tails")
     if heads + tails == 0:
         raise ValueError("heads and tails are both 0: with no flips the MLE is undefined")
@@ -49,9 +62,10 @@ def mle(heads, tails) -> float:
 
 
 def grid_mle(heads, tails, grid_size=1001) -> float:
-    """The theta in np.linspace(0, 1, grid_size) with the largest log-likelihood.
+    """The theta in np.linspace(0, 1, grid_size) with the largest log_likelihood, as a float.
 
-    Ties go to the smallest theta.
+    Ties go to the smallest theta. Raises ValueError naming `grid_size` when grid_size < 2.
+    Counts: see the module docstring.
     """
     if not isinstance(grid_size, int | np.integer) or grid_size < 2:
         raise ValueError(f"grid_size must be a whole number of at least 2, got {grid_size!r}")

@@ -3,6 +3,7 @@
 
 With independent priors theta_i ~ N(0, 1/lam), the negative log-prior is
 (lam/2) * ||theta||^2 plus a constant: MAP with this prior is L2-regularised MLE.
+Arrays are lists, tuples or numpy arrays; scalar results are Python floats.
 """
 
 import math
@@ -31,9 +32,13 @@ def _as_positive(value, name: str) -> float:
 
 
 def gaussian_log_prior(theta, lam) -> float:
-    """Log density of theta under independent N(0, 1/lam) priors.
+    """Log density of theta under independent N(0, 1/lam) priors, as a float.
 
-    -(lam/2) * sum(theta**2) + (d/2) * log(lam / (2*pi)), with d = theta.size.
+    -(lam/2) * sum(theta**2) + (d/2) * log(lam / (2*pi)), normalising constant included, with
+    d = theta.size: theta has any shape, and a scalar is one parameter. Equals
+    torch.distributions.Normal(0, lam**-0.5).log_prob(theta).sum().
+    Raises ValueError naming `lam` when lam <= 0 or is not finite, and naming `theta` when
+    an entry is nan or infinite.
     """
     theta = _as_finite_array(theta, "theta")
     lam = _as_positive(lam, "lam")
@@ -41,17 +46,24 @@ def gaussian_log_prior(theta, lam) -> float:
 
 
 def l2_penalty(theta, lam) -> float:
-    """The L2 penalty (lam/2) * sum(theta**2): the negative log-prior without its constant."""
+    """The L2 penalty (lam/2) * sum(theta**2), a float: the negative log-prior minus its constant.
+
+    -gaussian_log_prior(theta, lam) == l2_penalty(theta, lam) + C(lam, d).
+    Raises ValueError naming `lam` when lam <= 0 or is not finite, and naming `theta` when
+    an entry is nan or infinite.
+    """
     theta = _as_finite_array(theta, "theta")
     lam = _as_positive(lam, "lam")
     return float((lam / 2) * np.sum(theta**2))
 
 
 def map_ridge(X, y, noise_var, lam) -> np.ndarray:
-    """MAP weights for y ~ N(Xw, noise_var I) and w ~ N(0, I/lam).
+    """MAP weights for y ~ N(Xw, noise_var I) and w ~ N(0, I/lam), an ndarray of shape (d,).
 
     The minimiser of ||y - Xw||^2 / (2*noise_var) + (lam/2)*||w||^2, which solves
-    (X.T X + noise_var*lam*I) w = X.T y. X is (n, d), y is (n,); the result is (d,).
+    (X.T X + noise_var*lam*I) w = X.T y. X is (n, d), y is (n,); must work when d > n.
+    Raises ValueError naming `lam` when lam <= 0, `noise_var` when noise_var <= 0, the
+    argument holding a nan or infinite value, and `X` or `y` when their shapes do not match.
     """
     X = _as_finite_array(X, "X")
     y = _as_finite_array(y, "y")

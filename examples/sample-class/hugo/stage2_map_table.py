@@ -3,6 +3,13 @@
 
 Bayes' theorem over a finite set of candidate thetas:
 P(theta | D) = P(D | theta) P(theta) / P(D), with P(D) = sum over theta of P(D | theta) P(theta).
+P(D | theta) = theta**heads * (1 - theta)**tails is a sequence likelihood (no binomial
+coefficient, 0**0 == 1). `thetas` and `prior` are lists, tuples or numpy arrays.
+
+Counts: `heads` and `tails` are non-negative whole numbers: an int, a numpy integer or
+a whole-valued float such as 3.0. A negative, fractional, nan or infinite count raises
+ValueError naming that count (`heads` or `tails`); one that is not a number may raise
+TypeError instead. Scalar results are Python floats.
 """
 
 import math
@@ -32,10 +39,18 @@ def _as_count(value: object, name: str) -> int:
 
 
 def posterior_table(thetas, prior, heads, tails) -> PosteriorTable:
-    """Prior, likelihood, product and posterior for each candidate theta.
+    """Prior, likelihood, product and posterior for each candidate theta, as a PosteriorTable.
 
-    Computed in log space: log posterior = log prior + log likelihood - log P(D), with
-    log P(D) = logsumexp(log prior + log likelihood), so it stays right at 10**7 flips.
+    The arrays are float64, one entry per candidate in the given order; evidence and
+    log_evidence are floats. Compute in log space: log posterior = log prior + log likelihood
+    - log P(D), with log P(D) = logsumexp(log prior + log likelihood), so the posterior stays
+    right (sums to 1 within 1e-12, no nan) up to heads + tails = 10**7, where likelihood,
+    product and evidence underflow to 0.0. A candidate with prior 0 has posterior exactly 0.
+    Raises ValueError naming `thetas` or `prior` when they are empty or of different lengths,
+    naming `thetas` for a duplicate theta or a theta outside [0, 1], naming `prior` for a
+    negative prior or a prior whose sum differs from 1 by more than 1e-9 (1e-12 is fine), and,
+    with any message (no single argument is at fault), for data impossible under every
+    candidate with positive prior. Counts: see the module docstring.
     """
     heads, tails = _as_count(heads, "heads"), _as_count(tails, "tails")
     thetas = np.asarray(thetas, dtype=float)
@@ -80,12 +95,20 @@ def posterior_table(thetas, prior, heads, tails) -> PosteriorTable:
 
 
 def map_estimate(thetas, prior, heads, tails) -> float:
-    """The candidate with the largest posterior; an exact tie goes to the first given."""
+    """The candidate with the largest posterior, as a float; an exact tie goes to the first given.
+
+    Raises ValueError as posterior_table does (any message for data impossible under every
+    candidate with positive prior). Counts: see the module docstring.
+    """
     table = posterior_table(thetas, prior, heads, tails)
     return float(table.theta[np.argmax(table.posterior)])
 
 
 def posterior_mean(thetas, prior, heads, tails) -> float:
-    """The posterior mean: sum over candidates of theta * P(theta | D)."""
+    """The posterior mean: sum over candidates of theta * P(theta | D), as a float.
+
+    Raises ValueError as posterior_table does (any message for data impossible under every
+    candidate with positive prior). Counts: see the module docstring.
+    """
     table = posterior_table(thetas, prior, heads, tails)
     return float(np.sum(table.theta * table.posterior))

@@ -3,6 +3,7 @@
 
 With independent priors theta_i ~ Laplace(0, b), the negative log-prior is
 sum|theta| / b plus a constant: MAP with this prior is L1-regularised MLE (the lasso).
+Arrays are lists, tuples or numpy arrays; scalar results are Python floats.
 """
 
 import math
@@ -32,31 +33,49 @@ def _as_scale(value, name: str, *, allow_zero: bool) -> float:
 
 
 def laplace_log_prior(theta, b) -> float:
-    """Log density of theta under independent Laplace(0, b): -sum|theta|/b - d*log(2b)."""
+    """Log density of theta under independent Laplace(0, b): -sum|theta|/b - d*log(2b).
+
+    A float, with d = theta.size (a scalar is one parameter). Equals
+    torch.distributions.Laplace(0, b).log_prob(theta).sum().
+    Raises ValueError naming `b` when b <= 0 or is not finite, and naming `theta` when an
+    entry is nan or infinite.
+    """
     theta = _as_finite_array(theta, "theta")
     b = _as_scale(b, "b", allow_zero=False)
     return float(-np.sum(np.abs(theta)) / b - theta.size * math.log(2 * b))
 
 
 def l1_penalty(theta, lam) -> float:
-    """The L1 penalty lam * sum|theta|: the Laplace negative log-prior with lam = 1/b."""
+    """The L1 penalty lam * sum|theta|, a float: the Laplace negative log-prior with lam = 1/b.
+
+    -laplace_log_prior(theta, b) == l1_penalty(theta, 1/b) + d*log(2*b).
+    Raises ValueError naming `lam` when lam < 0 or is not finite, and naming `theta` when an
+    entry is nan or infinite.
+    """
     theta = _as_finite_array(theta, "theta")
     lam = _as_scale(lam, "lam", allow_zero=True)
     return float(lam * np.sum(np.abs(theta)))
 
 
 def soft_threshold(z, t) -> np.ndarray:
-    """sign(z) * max(|z| - t, 0) elementwise: exactly 0 wherever |z| <= t."""
+    """sign(z) * max(|z| - t, 0) elementwise, an ndarray: the proximal operator of t*|.|.
+
+    Exactly 0.0 wherever |z| <= t. Raises ValueError naming `t` when t < 0.
+    """
     z = _as_finite_array(z, "z")
     t = _as_scale(t, "t", allow_zero=True)
     return np.sign(z) * np.maximum(np.abs(z) - t, 0.0)
 
 
 def map_lasso(X, y, lam, *, max_iter=10_000, tol=1e-10) -> np.ndarray:
-    """Minimiser of 0.5*||y - Xw||^2 + lam*||w||_1, by coordinate descent.
+    """Minimiser of 0.5*||y - Xw||^2 + lam*||w||_1, an ndarray of shape (d,).
 
-    Each coordinate update is a soft threshold, so weights that are zero at the optimum
-    come out exactly 0.0. Stops when no weight moves more than tol in a sweep.
+    MAP with unit noise variance and a Laplace prior of scale 1/lam. Weights that are zero at
+    the optimum are exactly 0.0; for lam >= max|X.T y| all are. The result meets the KKT
+    conditions X_j.T (y - Xw) = lam*sign(w_j) where w_j != 0 and |X_j.T (y - Xw)| <= lam
+    where w_j == 0, within 1e-6 * max(1, max|X.T y|). max_iter and tol bound the iterations,
+    e.g. coordinate-descent sweeps, each update a soft threshold.
+    Raises ValueError naming `lam` when lam < 0, and `X` or `y` when their shapes do not match.
     """
     X = _as_finite_array(X, "X")
     y = _as_finite_array(y, "y")
