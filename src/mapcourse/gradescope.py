@@ -17,6 +17,7 @@ from mapcourse.grading import render
 from mapcourse.grading.discover import Submission
 from mapcourse.grading.export import write_atomic
 from mapcourse.grading.pool import Settings, grade_all
+from mapcourse.grading.uploads import locate
 from mapcourse.manifest import Course, load_course
 from mapcourse.sandbox.bwrap import bwrap_available
 
@@ -80,21 +81,18 @@ def _course_files(root: Path) -> list[Path]:
     return files
 
 
-def find_stage_folder(submission: Path, course: Course) -> Path:
-    """The folder of the upload that holds stage files (the upload may nest them)."""
-    names = {stage.filename for stage in course.stages}
-    for folder in (submission, *sorted(p for p in submission.rglob("*") if p.is_dir())):
-        if any((folder / name).is_file() for name in names):
-            return folder
-    return submission
+def find_submission(upload: Path, course: Course) -> Submission:
+    """The upload as a submission: each stage's file wherever the upload holds it, under
+    the upload rules of `mapcourse.grading.uploads` (nested, split, copies, notebooks)."""
+    return Submission("submission", upload, locate(upload, course))
 
 
 def run_autograder(root: Path) -> dict:
     """Grade root/submission and write root/results/results.json; returns the result."""
     course = load_course()
-    folder = find_stage_folder(root / "submission", course)
+    submission = find_submission(root / "submission", course)
     settings = Settings(isolate=bwrap_available(), jobs=1)
-    report = grade_all(course, [Submission("submission", folder)], settings)
+    report = grade_all(course, [submission], settings)
     result = report.submissions[0]
     text = render.gradescope(result, sandbox=report.sandbox)
     write_atomic(root / "results" / "results.json", text)

@@ -1,10 +1,16 @@
-"""Finding submissions: a folder of stage files, or a class folder of such folders."""
+"""Finding submissions: a folder of stage files, or a class folder of such folders.
+
+A submission folder with a stage file at its top is graded as it is. One without
+(its stage files nested, copies' names, notebooks) is located by the upload rules of
+`uploads`, as Gradescope uploads are: nothing graded as it is changes.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
 
+from mapcourse.grading.uploads import Stubs, Upload, locate
 from mapcourse.manifest import Course
 
 
@@ -16,11 +22,19 @@ class DiscoveryError(Exception):
 class Submission:
     id: str
     path: Path
+    upload: Upload | None = None  # where its stage files are, when they are not at its top
 
 
 def discover(paths: list[Path], course: Course) -> list[Submission]:
     """The submissions named by `paths`, in order; each class folder sorted by name."""
     stage_files = {stage.filename for stage in course.stages}
+    stubs = Stubs(course)
+
+    def submission(folder: Path, name: str) -> Submission:
+        if any((folder / filename).is_file() for filename in stage_files):
+            return Submission(name, folder)
+        return Submission(name, folder, locate(folder, course, stubs))
+
     found: list[Submission] = []
     for path in paths:
         if not path.exists():
@@ -35,13 +49,17 @@ def discover(paths: list[Path], course: Course) -> list[Submission]:
         students = sorted(child for child in path.iterdir() if child.is_dir()
                           and not child.name.startswith((".", "_")))
         if not students:
-            raise DiscoveryError(f"{path} holds no submission: no stage files "
-                                 f"({min(stage_files)} ...) and no student folders")
-        found += [Submission(child.name, child.resolve()) for child in students]
+            alone = submission(path.resolve(), path.resolve().name)
+            if not (alone.upload and any(choice.chosen for choice in alone.upload.stages)):
+                raise DiscoveryError(f"{path} holds no submission: no stage files "
+                                     f"({min(stage_files)} ...) and no student folders")
+            found.append(alone)
+            continue
+        found += [submission(child.resolve(), child.name) for child in students]
     seen: set[str] = set()
-    for submission in found:
-        if submission.id in seen:
-            raise DiscoveryError(f"two submissions are named {submission.id!r}: grade their "
+    for each in found:
+        if each.id in seen:
+            raise DiscoveryError(f"two submissions are named {each.id!r}: grade their "
                                  "class folders separately")
-        seen.add(submission.id)
+        seen.add(each.id)
     return found

@@ -18,6 +18,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 
+from mapcourse.grading.assemble import explain, submission_folder
 from mapcourse.grading.discover import Submission
 from mapcourse.grading.replay import Examples, record_examples
 from mapcourse.grading.results import GradeReport, StageResult, SubmissionResult, TestResult
@@ -138,8 +139,10 @@ class _Grader:
         try:
             if self.suites is None:
                 self.suites = HiddenSuites(course, self.settings.timeout, self.examples)
-            return grade_submission(course, submission.path, self.runtime,
-                                    submission_id=submission.id, suites=self.suites)
+            with submission_folder(submission) as folder:
+                result = grade_submission(course, folder, self.runtime,
+                                          submission_id=submission.id, suites=self.suites)
+            return explain(result, submission.upload)
         except Exception as error:  # noqa: BLE001 - the submission still gets its row
             self.runtime.restart()
             self.close()  # the next submission gets freshly collected suites

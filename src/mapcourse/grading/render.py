@@ -63,8 +63,10 @@ def feedback(submission: SubmissionResult, course: Course) -> str:
     for stage, result in zip(course.stages, submission.stages, strict=True):
         lines += [f"## Stage {stage.number}: {stage.title} — "
                   f"{_number(result.score)} / {result.max_score}", ""]
+        if result.note:
+            lines += [f"> {result.note}", ""]
         if result.status == "missing":
-            lines += [f"`{stage.filename}` is missing from the submission.", ""]
+            lines += [_missing(result), ""]
             continue
         if result.status == "import-error":
             lines += [f"`{stage.filename}` could not be imported: {result.message}", "",
@@ -81,15 +83,28 @@ def feedback(submission: SubmissionResult, course: Course) -> str:
     return "\n".join(lines)
 
 
+def _missing(stage: StageResult) -> str:
+    """The missing stage's message, or the file it expected when the message is only "missing"."""
+    if stage.message and stage.message != stage.status:
+        return stage.message
+    return f"`{stage.stage}.py` is missing from the submission."
+
+
 def gradescope(submission: SubmissionResult, *, sandbox: str = "bubblewrap") -> str:
-    """Gradescope's results.json: a test per group, plus a test per stage not graded."""
+    """Gradescope's results.json: a test per group, plus a "stage file" test per stage not
+    graded or with a note (worth 0 points: the note says which file was graded)."""
     tests = []
     for stage in submission.stages:
         if stage.status != "graded":
+            detail = _missing(stage) if stage.status == "missing" else stage.message
             tests.append({"name": f"{stage.stage}: stage file", "score": 0.0,
                           "max_score": float(stage.max_score),
-                          "output": f"{STAGE_LABEL[stage.status]}: {stage.message}",
+                          "output": f"{STAGE_LABEL[stage.status]}: {detail}"
+                                    + (f"\n\n{stage.note}" if stage.note else ""),
                           "visibility": "visible"})
+        elif stage.note:
+            tests.append({"name": f"{stage.stage}: stage file", "score": 0.0,
+                          "max_score": 0.0, "output": stage.note, "visibility": "visible"})
         for test in stage.tests:
             tests.append({"name": f"{stage.stage}: {test.name}", "score": test.score,
                           "max_score": test.max_score,

@@ -36,6 +36,7 @@ class StageResult:
     status: str
     tests: tuple[TestResult, ...] = ()
     message: str = ""
+    note: str = ""  # which file of an upload was graded, and which were ignored
 
     @property
     def score(self) -> float:
@@ -46,6 +47,8 @@ class StageResult:
                 "status": self.status, "tests": [test.to_json() for test in self.tests]}
         if self.message:
             data["message"] = self.message
+        if self.note:
+            data["note"] = self.note
         return data
 
 
