@@ -70,6 +70,14 @@ class HiddenSuiteError(Exception):
     """A hidden suite is broken (does not collect, or its points do not add up)."""
 
 
+class StageBudgetSpent(Exception):
+    """A stage's tests ran past the stage's time budget: its remaining tests are not run."""
+
+    def __init__(self, budget: float) -> None:
+        super().__init__(f"this stage's tests ran past its time budget of {budget:g} s, so "
+                         "the rest of its tests were stopped")
+
+
 @dataclass(frozen=True)
 class CaseOutcome:
     """One collected test case (a parametrization of a test function) and how it went."""
@@ -93,6 +101,7 @@ class GradingPlugin:
                  examples: Examples | None = None) -> None:
         self.sessions = sessions
         self.timeout = timeout
+        self.deadline = timeout  # the next test's: the timeout, or less of a stage's budget
         self.examples = examples or {}
         self.outcomes: list[CaseOutcome] = []
         self.collect_errors: list[str] = []
@@ -123,7 +132,7 @@ class GradingPlugin:
     def pytest_runtest_call(self, item: pytest.Item) -> object:
         session = self.sessions.get(stage_of(item.path))
         if session is not None:
-            session.set_deadline(self.timeout)
+            session.set_deadline(self.deadline)
         try:
             return (yield)
         finally:
@@ -165,7 +174,7 @@ class GradingPlugin:
         values = {name: session.handle if value is STUDENT else value
                   for name, value in arguments.items()}
         error: BaseException | None = None
-        session.set_deadline(self.timeout)
+        session.set_deadline(self.deadline)
         try:
             examples = self.examples.get(item.nodeid)
             if examples is None:
@@ -212,6 +221,9 @@ def classify(error: BaseException | None) -> tuple[str, str]:
         return classify(_first_leaf(error))
     if isinstance(error, CheckFailed):
         return "failed", str(error)
+    if isinstance(error, StageBudgetSpent):
+        return "timeout", (f"{error}. Look for a loop that never ends, or work that grows far "
+                           "too fast with the input.")
     if isinstance(error, StudentTimeout):
         return "timeout", (f"{error} and was stopped. Look for a loop that never ends, or work "
                            "that grows far too fast with the input.")

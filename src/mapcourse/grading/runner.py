@@ -7,7 +7,9 @@ every case passes (the same rule as an nbgrader test cell, so both give equal sc
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import io
+import time
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
@@ -19,6 +21,8 @@ from mapcourse.grading.plugin import (
     CaseOutcome,
     GradingPlugin,
     HiddenSuiteError,
+    StageBudgetSpent,
+    classify,
     direct_arguments,
     stage_of,
 )
@@ -40,45 +44,44 @@ _STATUS_ORDER = ("timeout", "error", "failed", "passed")
 def grade_submission(course: Course, submission: Path, runtime: Runtime, *,
                      submission_id: str | None = None, timeout: float | None = 10.0,
                      examples: Examples | None = None, extra_plugins: Sequence[object] = (),
-                     suites: HiddenSuites | None = None) -> SubmissionResult:
+                     suites: HiddenSuites | None = None,
+                     stage_budget: float | None = None) -> SubmissionResult:
     """Grade every stage of the submission in `submission` (a folder of stage files).
 
     `examples` are property tests' recorded draws (see `replay`); without them
     hypothesis draws the examples itself. `suites`, when given, are suites already
-    collected (with their own timeout and examples) that grade many submissions.
+    collected (with their own timeout, examples and stage budget) that grade many
+    submissions. One stage is open at a time: its process is closed before the next
+    stage's starts, so a submission holds the memory of one stage process, not six.
     """
-    sessions: dict[str, StageSession] = {}
-    try:
-        for stage in course.stages:
-            sessions[stage.id] = runtime.open_stage(submission, stage.id)
-        graded = {key: session for key, session in sessions.items()
-                  if session.status == "graded"}
-        if not graded:
-            outcomes = []
-        elif suites is not None:
-            outcomes = suites.run(graded)
-        else:
-            outcomes = run_hidden_suites(course, graded, timeout, examples, extra_plugins)
-    finally:
-        for session in sessions.values():
-            session.close()
     stages = []
     for stage in course.stages:
-        session = sessions[stage.id]
-        if session.status != "graded":
-            stages.append(StageResult(stage.id, stage.points, session.status,
-                                      message=session.message))
-            continue
-        tests = score_groups([o for o in outcomes if o.stage == stage.id])
-        stages.append(StageResult(stage.id, stage.points, "graded", tests))
+        session = runtime.open_stage(submission, stage.id)
+        try:
+            if session.status != "graded":
+                stages.append(StageResult(stage.id, stage.points, session.status,
+                                          message=session.message, output=session.output,
+                                          output_bytes=session.output_bytes))
+                continue
+            if suites is not None:
+                outcomes = suites.run({stage.id: session})
+            else:
+                outcomes = run_hidden_suites(course, {stage.id: session}, timeout, examples,
+                                             extra_plugins, stage_budget)
+        finally:
+            session.close()
+        stages.append(StageResult(stage.id, stage.points, "graded", score_groups(outcomes),
+                                  output=session.output, output_bytes=session.output_bytes))
     return SubmissionResult(submission_id or submission.name, tuple(stages), course.max_score)
 
 
 def run_hidden_suites(course: Course, sessions: dict[str, StageSession],
                       timeout: float | None, examples: Examples | None = None,
-                      extra_plugins: Sequence[object] = ()) -> list[CaseOutcome]:
+                      extra_plugins: Sequence[object] = (),
+                      stage_budget: float | None = None) -> list[CaseOutcome]:
     """Run the hidden suites of the given stages once; one outcome per test case."""
-    with HiddenSuites(course, timeout, examples, extra_plugins, stages=list(sessions)) as suites:
+    with HiddenSuites(course, timeout, examples, extra_plugins, stages=list(sessions),
+                      stage_budget=stage_budget) as suites:
         return suites.run(sessions)
 
 
@@ -99,13 +102,21 @@ class HiddenSuites:
     group has lost its points, and a timeout is the worst status, so its result and
     message are already final (`score_groups`). A submission that hangs then costs one
     time limit per group, not one per case.
+
+    With a `stage_budget` (seconds), a stage's tests together get at most that long:
+    a test starting with less of the budget left than the timeout gets only what is
+    left, and once it is spent the stage's remaining tests fail without running
+    (`StageBudgetSpent`). A submission that hangs everywhere then costs about one
+    budget per stage, whatever the number of groups.
     """
 
     def __init__(self, course: Course, timeout: float | None,
                  examples: Examples | None = None, extra_plugins: Sequence[object] = (),
-                 stages: Sequence[str] | None = None) -> None:
+                 stages: Sequence[str] | None = None,
+                 stage_budget: float | None = None) -> None:
         """Collect the suites of `stages` (stage ids; all stages when None)."""
         self.course = course
+        self.timeout, self.stage_budget = timeout, stage_budget
         self.plugin = GradingPlugin({}, timeout, examples)
         suites = [course.hidden_suite(stage) for stage in course.stages
                   if stages is None or stage.id in stages]
@@ -144,15 +155,28 @@ class HiddenSuites:
         protocol = [item for item in items if self._direct[item.nodeid] is None]
         after = dict(zip(protocol, [*protocol[1:], None], strict=False))  # none when empty
         timed_out: set[tuple[str, str]] = set()
+        started: dict[str, float] = {}
         with _quiet():
             for item in items:
+                stage = stage_of(item.path)
+                left = self._budget_left(started.setdefault(stage, time.monotonic()))
+                if left is not None and left <= 0:
+                    self.plugin.record(item, StageBudgetSpent(self.stage_budget))
+                    continue
+                shortened = left is not None and (self.timeout is None or left < self.timeout)
+                self.plugin.deadline = left if shortened else self.timeout
+                recorded = len(self.plugin.outcomes)
                 arguments = self._direct[item.nodeid]
                 if arguments is None:
                     runtestprotocol(item, log=False, nextitem=after[item])
-                elif (stage_of(item.path), item.originalname) not in timed_out:
+                elif (stage, item.originalname) not in timed_out:
                     self.plugin.run_directly(item, arguments)
                     if self.plugin.outcomes[-1].status == "timeout":
-                        timed_out.add((stage_of(item.path), item.originalname))
+                        timed_out.add((stage, item.originalname))
+                if shortened and self.plugin.outcomes[recorded:] and \
+                        self.plugin.outcomes[-1].status == "timeout":  # stopped by the budget
+                    self.plugin.outcomes[-1] = self._spent(self.plugin.outcomes[-1])
+        self.plugin.deadline = self.timeout
         outcomes, self.plugin.outcomes, self.plugin.sessions = self.plugin.outcomes, [], {}
         for stage_id in sessions if select is None else ():
             total = sum({o.group: o.points for o in outcomes if o.stage == stage_id}.values())
@@ -160,6 +184,15 @@ class HiddenSuites:
                 raise HiddenSuiteError(f"the hidden suite of {stage_id} is worth {total} "
                                        f"points, not {self.course.stage(stage_id).points}")
         return outcomes
+
+    def _budget_left(self, stage_started: float) -> float | None:
+        if self.stage_budget is None:
+            return None
+        return self.stage_budget - (time.monotonic() - stage_started)
+
+    def _spent(self, outcome: CaseOutcome) -> CaseOutcome:
+        _status, message = classify(StageBudgetSpent(self.stage_budget))
+        return dataclasses.replace(outcome, message=message)
 
     def close(self) -> None:
         with _quiet():
