@@ -19,7 +19,7 @@ from mapcourse.manifest import load_course
 from mapcourse.release import ReleaseError, build_release
 from mapcourse.release.leaks import MIN_CHARS, find_leaks, hidden_test_names, solution_lines
 from mapcourse.stubs import BEGIN, END, HINT
-from tests.student.conftest import ROOT
+from tests.student.conftest import ROOT, TEXTBOOK
 
 
 def test_the_release_leaks_nothing(built_release, course):
@@ -104,6 +104,6 @@ def test_a_release_that_would_leak_is_not_written(tmp_path):
     secret = solution_lines(course)[0]
     (copy / "exercises" / "test_copied_answer.py").write_text(f"# {secret.text}\n{secret.text}\n")
     with pytest.raises(ReleaseError, match="would leak") as error:
-        build_release(course, tmp_path / "out")
+        build_release(course, tmp_path / "out", textbook=TEXTBOOK)
     assert "test_copied_answer.py" in str(error.value)
     assert not (tmp_path / "out").exists()

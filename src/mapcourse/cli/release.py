@@ -21,7 +21,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--force", action="store_true",
                         help="replace the contents of a non-empty DIR (its .git is kept)")
     parser.add_argument("--textbook", metavar="URL",
-                        help="the textbook site's address (default: site_url in mkdocs.yml)")
+                        help="the published textbook's address, linked from the README and "
+                             "`mapcourse check` (default: site_url in mkdocs.yml; the release "
+                             "needs one of the two)")
     parser.set_defaults(run=run)
 
 

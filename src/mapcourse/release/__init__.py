@@ -14,6 +14,7 @@ import re
 import shutil
 import tempfile
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from mapcourse.manifest import MANIFEST_NAME, Course
 from mapcourse.progress.workspace import FOLDER, RELEASE_INFO, digest
@@ -34,16 +35,16 @@ def build_release(course: Course, destination: Path, *, force: bool = False,
     """Write the student repository into `destination`; return its files (relative).
 
     A non-empty destination is refused unless `force`, which replaces everything in
-    it but `.git`. `textbook` is the textbook site's address (default: `site_url` of
-    the course's mkdocs.yml).
+    it but `.git`. `textbook` is the published textbook's address (default: `site_url` of
+    the course's mkdocs.yml); the README and `mapcourse check` link its pages.
     """
     destination = destination.resolve()
     _check_destination(course, destination, force)
+    textbook = textbook_address(course, textbook)
     if stale := stale_stubs(course):
         names = ", ".join(path.name for path in stale)
         raise ReleaseError(f"exercises/ is stale against solutions/ ({names}): "
                            "run `mapcourse stubs` first")
-    textbook = textbook or site_url(course)
     with tempfile.TemporaryDirectory(prefix="mapcourse-release-") as scratch:
         staging = Path(scratch)
         _write_release(course, staging, textbook)
@@ -57,7 +58,7 @@ def build_release(course: Course, destination: Path, *, force: bool = False,
     return written
 
 
-def _write_release(course: Course, root: Path, textbook: str | None) -> None:
+def _write_release(course: Course, root: Path, textbook: str) -> None:
     exercises = root / "exercises"
     shutil.copytree(course.exercises_dir, exercises,
                     ignore=lambda _, names: [name for name in names if SKIPPED.search(name)])
@@ -70,7 +71,11 @@ def _write_release(course: Course, root: Path, textbook: str | None) -> None:
         target = root / "src" / source.relative_to(PACKAGE.parent)
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(source, target)
-    info = {"textbook": textbook or "",
+    _write(root / "exercises" / "pytest.ini", render.pytest_ini(course))
+    for stage in course.stages:
+        if stage.derivation:
+            _write(root / render.derivation_file(stage), render.derivation(stage))
+    info = {"textbook": textbook,
             "stubs": {stage.id: digest(course.exercises_dir / stage.filename)
                       for stage in course.stages}}
     _write(root / FOLDER / RELEASE_INFO, json.dumps(info, indent=2) + "\n")
@@ -78,6 +83,21 @@ def _write_release(course: Course, root: Path, textbook: str | None) -> None:
     _write(root / "pyproject.toml", render.pyproject(course))
     _write(root / ".gitignore", render.gitignore())
     _write(root / ".github" / "workflows" / "classroom.yml", render.classroom_workflow(course))
+
+
+def textbook_address(course: Course, given: str | None) -> str:
+    """The textbook's address: `given` (`--textbook`), else mkdocs.yml's `site_url`."""
+    address = given or site_url(course)
+    source = "--textbook" if given else "site_url in mkdocs.yml"
+    if not address:
+        raise ReleaseError("the release needs the published textbook's address, to link each "
+                           "stage's page: pass --textbook URL (such as https://<owner>.github.io/"
+                           "<course>/) or set site_url in mkdocs.yml")
+    parts = urlsplit(address)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ReleaseError(f"{source} is {address!r}, not a web address: give the published "
+                           "textbook's address, such as https://<owner>.github.io/<course>/")
+    return address
 
 
 def site_url(course: Course) -> str | None:

@@ -13,10 +13,11 @@ from pathlib import Path
 
 import mapcourse
 
-# The student commands, the pytest plugin `check` loads by name, and the checks that
-# teach (the visible tests' vocabulary, which students may use in tests of their own).
+# The student commands, the pytest plugins `check` and the release's pytest configuration
+# load by name, and the checks that teach (the visible tests' vocabulary, which students
+# may use in tests of their own).
 ROOTS = ("mapcourse.__main__", "mapcourse.cli", "mapcourse.cli.check", "mapcourse.cli.hint",
-         "mapcourse.progress.plugin", "mapcourse.checks")
+         "mapcourse.progress.plugin", "mapcourse.timelimit", "mapcourse.checks")
 INSTRUCTOR_ONLY = ("mapcourse.reference", "mapcourse.grading", "mapcourse.stubs",
                    "mapcourse.release", "mapcourse.site", "mapcourse.cli.grade",
                    "mapcourse.cli.release", "mapcourse.cli.stubs")

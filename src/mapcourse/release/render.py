@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 import sys
+import textwrap
 from importlib.resources import files
 
 if sys.version_info >= (3, 11):
@@ -16,11 +17,17 @@ if sys.version_info >= (3, 11):
 else:  # Python 3.10 (Gradescope's default image): the same parser, from PyPI
     import tomli as tomllib
 
-from mapcourse.manifest import Course
+from mapcourse.grading.pool import Settings
+from mapcourse.manifest import Course, Stage
 from mapcourse.progress.runner import visible_tests
 from mapcourse.progress.workspace import FOLDER, LOCAL_FILES, page_link
 
 TEMPLATES = files("mapcourse") / "templates" / "student"
+DERIVATIONS = "derivations"  # the release's folder of written derivations, one file a stage
+# pytest-timeout's options in the release: the grader's per-test limit; the thread method
+# works on every platform, and the plugin names the function that did not return.
+TIME_LIMIT = {"timeout": f"{Settings.timeout:g}", "timeout_method": "thread"}
+TIME_LIMIT_PLUGIN = "mapcourse.timelimit"
 
 
 class TemplateError(Exception):
@@ -46,13 +53,58 @@ def python_version(course: Course) -> str:
     return project(course)["requires-python"].lstrip(">=~ ").split(",")[0]
 
 
-def readme(course: Course, textbook: str | None) -> str:
-    rows = [f"| {stage.number} | {stage.title} | {stage.points} | "
+def readme(course: Course, textbook: str) -> str:
+    rows = [f"| {stage.number} | {stage.title} | {_points(stage)} | "
             f"`exercises/{stage.filename}` | {_link(page_link(textbook, stage))} |"
             for stage in course.stages]
-    site = textbook or "your instructor gives you its address."
-    return render("README.md.in", title=course.title, count=str(len(course.stages)), textbook=site,
-                  python=f"{python_version(course)} or newer", stage_table="\n".join(rows))
+    written = [stage for stage in course.stages if stage.derivation]
+    return render("README.md.in", title=course.title, count=str(len(course.stages)),
+                  textbook=textbook, python=f"{python_version(course)} or newer",
+                  time_limit=TIME_LIMIT["timeout"], points=_points_line(course),
+                  stage_table="\n".join(rows), derivations=_derivations_section(written),
+                  commit_paths=" ".join(["exercises", *([DERIVATIONS] if written else [])]))
+
+
+def _points(stage: Stage) -> str:
+    return f"{stage.points} + {stage.derivation_points} written" if stage.derivation else str(
+        stage.points)
+
+
+def _points_line(course: Course) -> str:
+    """`60 points` or `70 points: 60 autograded + 10 written`."""
+    written = sum(stage.derivation_points for stage in course.stages if stage.derivation)
+    if not written:
+        return f"{course.max_score} points, all from tests"
+    return (f"{course.max_score + written} points: {course.max_score} autograded + "
+            f"{written} written")
+
+
+def derivation_file(stage: Stage) -> str:
+    """Where the stage's written derivation goes in the student's repository."""
+    return f"{DERIVATIONS}/{stage.id}.md"
+
+
+def _derivations_section(stages: list[Stage]) -> str:
+    if not stages:
+        return ""
+    items = "\n".join(f"- Stage {stage.number}, {stage.title} ({stage.derivation_points} "
+                      f"points), in `{derivation_file(stage)}`:\n\n{_quoted(stage, '  ')}\n"
+                      for stage in stages)
+    return f"\n{render('derivations.md.in', items=items.strip(), folder=DERIVATIONS).strip()}\n"
+
+
+def _quoted(stage: Stage, indent: str = "") -> str:
+    """The manifest's question as written: plain text whose formulas (`2*noise_var`,
+    `||w||_1`) Markdown would otherwise read as emphasis."""
+    lines = ["```text", *textwrap.wrap(stage.derivation or "", 88), "```"]
+    return "\n".join(indent + line for line in lines)
+
+
+def derivation(stage: Stage) -> str:
+    """The file a student writes the stage's derivation in: the question, then room."""
+    return render("derivation.md.in", number=str(stage.number), title=stage.title,
+                  points=str(stage.derivation_points), prompt=_quoted(stage),
+                  pdf=derivation_file(stage).removesuffix(".md") + ".pdf")
 
 
 def _link(target: str) -> str:
@@ -66,7 +118,28 @@ def pyproject(course: Course) -> str:
     needs = [*meta["dependencies"], *meta.get("optional-dependencies", {}).get("student", [])]
     return render("pyproject.toml.in", name=f"{meta['name']}-student", version=meta["version"],
                   title=course.title, requires_python=meta["requires-python"],
-                  dependencies="\n".join(f"    {json.dumps(need)}," for need in needs))
+                  dependencies="\n".join(f"    {json.dumps(need)}," for need in needs),
+                  time_limit="\n".join(f"{key} = {json.dumps(value)}"
+                                       for key, value in TIME_LIMIT.items()),
+                  plugin=json.dumps(TIME_LIMIT_PLUGIN))
+
+
+def pytest_ini(course: Course) -> str:
+    """The course's exercises/pytest.ini with the time limit added to its [pytest] section
+    (pytest reads it, not pyproject.toml, when it is given files of exercises/)."""
+    path = course.exercises_dir / "pytest.ini"
+    text = path.read_text() if path.is_file() else ""
+    if not re.search(r"^\[pytest\][ \t]*$", text, re.M):
+        text = f"{text.rstrip()}\n\n[pytest]\n".lstrip()
+    section = text[text.index("[pytest]"):].split("\n[", 1)[0]
+    plugin = f"-p {TIME_LIMIT_PLUGIN}"
+    if found := re.search(r"^addopts[ \t]*=.*$", section, re.M):
+        options = section.replace(found.group(0), f"{found.group(0)} {plugin}", 1)
+    else:
+        options = section.replace("[pytest]\n", f"[pytest]\naddopts = {plugin}\n", 1)
+    options = options.replace("[pytest]\n", "[pytest]\n" + "".join(
+        f"{key} = {value}\n" for key, value in TIME_LIMIT.items()), 1)
+    return text.replace(section, options, 1)
 
 
 def gitignore() -> str:
