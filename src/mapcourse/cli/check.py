@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import contextlib
 import re
 import sys
 import textwrap
+import threading
 from pathlib import Path
 
 from mapcourse.cli import UsageError
@@ -16,6 +16,7 @@ from mapcourse.progress import (
     NO_TESTS,
     NOT_STARTED,
     PASSED,
+    CheckCancelled,
     StageProgress,
     check_progress,
     current_stage,
@@ -59,18 +60,38 @@ def run(args: argparse.Namespace) -> int:
 
 
 def watch(course: Course, stages: list[Stage]) -> int:
-    """Check, then check again after every change to a .py file of the exercises."""
+    """Check, then check again after every change to a .py file of the exercises. A change
+    during a check stops it (its stage processes too) and starts it again on the new files."""
     try:
         from watchfiles import watch as changes
     except ModuleNotFoundError:
         raise UsageError("--watch needs watchfiles: pip install watchfiles") from None
     folders = sorted({str(course.exercises_dir), str(stage_dir(course))})
+    changed, stop = threading.Event(), threading.Event()
+
+    def notice() -> None:
+        for _ in changes(*folders, watch_filter=lambda _, path: path.endswith(".py"),
+                         stop_event=stop):
+            changed.set()
+
     warm_up(course, stages)  # once, so that every re-check after a change is quick
-    show(course, check_progress(course, stages, warm=True), watching=True)
-    with contextlib.suppress(KeyboardInterrupt):
-        for _ in changes(*folders, watch_filter=lambda _, path: path.endswith(".py")):
-            show(course, check_progress(course, stages, warm=True), watching=True)
-    return 0
+    watcher = threading.Thread(target=notice, name="watch exercises/", daemon=True)
+    watcher.start()
+    try:
+        while True:
+            changed.clear()
+            print("Checking...", flush=True)
+            try:
+                progress = check_progress(course, stages, warm=True, cancel=changed)
+            except CheckCancelled:
+                continue  # a file changed during the check: check the new files
+            show(course, progress, watching=True)
+            while not changed.wait(0.5):  # a timeout, so that Ctrl-C gets through
+                pass
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        stop.set()
 
 
 def show(course: Course, progress: list[StageProgress], watching: bool = False) -> None:

@@ -3,22 +3,26 @@
 A stage is `not started` while its file is the stub as released (then nothing runs)
 or while every test fails with NotImplementedError; `passed` when every test passes;
 `failing` otherwise; `no tests` when it has no visible tests. Results are kept in
-`.mapcourse/results.json` under a digest of every file they depend on, so a stage
-runs again only when one of those files changed; and a stage that does run, runs in a
-warm helper process when one is up (mapcourse.progress.server).
+`.mapcourse/results.json` under a digest of every file they depend on and of the
+environment they ran in (the Python, and the version of each package the files import),
+so a stage runs again only when one of those changed; and a stage that does run, runs in
+a warm helper process when one is up (mapcourse.progress.server).
 """
 
 from __future__ import annotations
 
 import ast
 import hashlib
+import importlib.metadata
 import importlib.util
+import sys
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
 from mapcourse.manifest import Course, Stage
 from mapcourse.progress import server
-from mapcourse.progress.runner import TestOutcome, run_stages, visible_tests
+from mapcourse.progress.runner import CheckCancelled, TestOutcome, run_stages, visible_tests
 from mapcourse.progress.workspace import (
     RESULTS,
     digest,
@@ -28,8 +32,8 @@ from mapcourse.progress.workspace import (
     write_state,
 )
 
-__all__ = ["FAILING", "NOT_STARTED", "NO_TESTS", "PASSED", "StageProgress", "TestOutcome",
-           "check_progress", "current_stage", "status_of"]
+__all__ = ["FAILING", "NOT_STARTED", "NO_TESTS", "PASSED", "CheckCancelled", "StageProgress",
+           "TestOutcome", "check_progress", "current_stage", "status_of"]
 
 PASSED, FAILING, NOT_STARTED, NO_TESTS = "passed", "failing", "not started", "no tests"
 
@@ -54,11 +58,12 @@ class StageProgress:
         return (wrong or problems or [None])[0]
 
 
-def check_progress(course: Course, stages: list[Stage] | None = None, *, warm: bool = False
-                   ) -> list[StageProgress]:
+def check_progress(course: Course, stages: list[Stage] | None = None, *, warm: bool = False,
+                   cancel: threading.Event | None = None) -> list[StageProgress]:
     """The progress of the given stages (all by default), running only what changed.
 
-    `warm` keeps torch imported in this process for the runs to come (`check --watch`).
+    `warm` keeps torch imported in this process for the runs to come (`check --watch`);
+    setting `cancel` stops the run (CheckCancelled), and nothing is stored.
     """
     stages = list(course.stages if stages is None else stages)
     cache = read_state(course, RESULTS)
@@ -75,7 +80,8 @@ def check_progress(course: Course, stages: list[Stage] | None = None, *, warm: b
                 known[stage.id] = StageProgress(stage, status_of(tests), tests)
             else:
                 to_run[stage.id] = key
-    fresh = _run(course, [stage for stage in stages if stage.id in to_run], warm=warm)
+    fresh = _run(course, [stage for stage in stages if stage.id in to_run], warm=warm,
+                 cancel=cancel)
     for stage_id, tests in fresh.items():
         known[stage_id] = StageProgress(course.stage(stage_id), status_of(tests), tests)
         cache[stage_id] = {"key": to_run[stage_id], "tests": [vars(test) for test in tests]}
@@ -84,13 +90,13 @@ def check_progress(course: Course, stages: list[Stage] | None = None, *, warm: b
     return [known[stage.id] for stage in stages]
 
 
-def _run(course: Course, stages: list[Stage], *, warm: bool
+def _run(course: Course, stages: list[Stage], *, warm: bool, cancel: threading.Event | None
          ) -> dict[str, tuple[TestOutcome, ...]]:
     """Run the stages: through the course's warm helper when one is up (see
     mapcourse.progress.server), else here, and then start one for the checks to come.
     `warm` (`check --watch`) is its own warm process and uses no helper."""
     if warm or not server.enabled():
-        return run_stages(course, stages, warm=warm)
+        return run_stages(course, stages, warm=warm, cancel=cancel)
     if stages and (outcomes := server.request(course, stages)) is not None:
         return outcomes
     outcomes = run_stages(course, stages)
@@ -126,15 +132,62 @@ def status_of(tests: tuple[TestOutcome, ...]) -> str:
 
 
 def inputs_digest(course: Course, stage: Stage) -> str:
-    """SHA-256 over every file the stage's results depend on: its stage file, the stage
-    files and helpers it imports, its visible tests, conftest.py and mapcourse.checks."""
+    """SHA-256 over every file the stage's results depend on (its stage file, the stage
+    files and helpers it imports, its visible tests, conftest.py and mapcourse.checks) and
+    over the environment they run in (`environment`)."""
     folder = stage_dir(course)
+    local = _local_imports(folder, stage.filename)
     files = [folder / stage.filename, visible_tests(course, stage),
-             course.exercises_dir / "conftest.py", *_local_imports(folder, stage.filename)]
+             course.exercises_dir / "conftest.py", *local]
     if spec := importlib.util.find_spec("mapcourse.checks"):
         files.append(Path(str(spec.origin)))
     parts = [f"{path.name}:{digest(path)}" for path in files]
+    parts += environment([folder / stage.filename, visible_tests(course, stage), *local],
+                         {path.stem for path in local} | {s.id for s in course.stages})
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+def environment(files: list[Path], own: set[str]) -> list[str]:
+    """The Python (its path and version) and each package the files import at their top
+    level, but the student's `own` modules, with its version: `numpy=2.1.0`, `torch=...`,
+    `scipy=missing`. So installing or upgrading a package makes the stage run again."""
+    names = set().union(*(_top_level_imports(path) for path in files)) - own
+    names -= set(sys.stdlib_module_names)
+    return [f"python={sys.executable}", f"version={sys.version}",
+            *(f"{name}={_installed(name)}" for name in sorted(names))]
+
+
+def _installed(name: str) -> str:
+    """A package's version, where its file is when it has no metadata, or "missing"."""
+    try:
+        return importlib.metadata.version(name)
+    except (importlib.metadata.PackageNotFoundError, ValueError):
+        pass
+    try:
+        spec = importlib.util.find_spec(name)
+    except (ImportError, ValueError):
+        spec = None
+    return "missing" if spec is None else f"{spec.origin}"
+
+
+def _top_level_imports(path: Path) -> set[str]:
+    """The modules a file imports at its top level (in its body, or its `if` and `try`
+    blocks), by their first name; absolute imports only."""
+    try:
+        body = list(ast.parse(path.read_text()).body)
+    except (OSError, SyntaxError, ValueError):
+        return set()
+    names: set[str] = set()
+    while body:
+        node = body.pop()
+        if isinstance(node, ast.Import):
+            names |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            names.add(node.module.split(".")[0])
+        elif isinstance(node, ast.If | ast.Try):
+            body += [*node.body, *node.orelse, *getattr(node, "finalbody", []),
+                     *(line for handler in getattr(node, "handlers", []) for line in handler.body)]
+    return names
 
 
 def _local_imports(folder: Path, filename: str, seen: set[str] | None = None) -> list[Path]:

@@ -1,30 +1,39 @@
-"""Running the visible tests of some stages, each in its own pytest process, in parallel.
+"""Running the visible tests of some stages, each in its own process, all at once.
 
 A process per stage keeps stages apart (a stage that hangs or crashes spoils only
-itself) and lets `check --watch` re-import the student's files on every run.
+itself) and lets `check --watch` re-import the student's files on every run. Each test
+has the grader's per-test time limit (mapcourse.progress.watchdog); a stage process that
+ends in the middle of a test (over time, or crashed) is started again for the tests after
+that one, so one hang costs one test, not the stage.
 """
 
 from __future__ import annotations
 
-import contextlib
 import gc
 import json
 import os
-import select
-import signal
-import subprocess
 import sys
 import tempfile
+import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 from mapcourse.manifest import Course, Stage
+from mapcourse.progress import processes
+from mapcourse.progress.watchdog import HUNG, from_dump, hang_message
 from mapcourse.progress.workspace import stage_dir
+from mapcourse.terms import TEST_TIME_LIMIT
 
-TIME_LIMIT = 120.0  # seconds for one stage's visible tests
+TIME_LIMIT = 120.0  # seconds one stage process may run, whatever its tests do
+TEST_LIMIT = TEST_TIME_LIMIT  # seconds one test may take: the grader's limit
 OUT = "MAPCOURSE_PROGRESS_OUT"  # where the plugin writes the outcomes
+LIMIT = "MAPCOURSE_PROGRESS_LIMIT"  # the per-test limit the plugin applies
+POLL = 0.01  # seconds between looks at the running stage processes
+
+
+class CheckCancelled(Exception):
+    """A run of the stages stopped before it ended (`check --watch` saw a file change)."""
 
 
 @dataclass(frozen=True)
@@ -35,7 +44,7 @@ class TestOutcome:
 
     test: str
     case: str
-    status: str  # passed, failed, not-implemented, error or skipped
+    status: str  # passed, failed, not-implemented, error, skipped or timeout
     message: str
 
     @property
@@ -49,32 +58,119 @@ def visible_tests(course: Course, stage: Stage) -> Path:
     return course.exercises_dir / f"test_{stage.id}.py"
 
 
-def run_stages(course: Course, stages: list[Stage], *, warm: bool = False
-               ) -> dict[str, tuple[TestOutcome, ...]]:
+def stack_file(out: Path) -> Path:
+    """Where faulthandler writes the stacks of a stage process that ran out of time."""
+    return out.with_suffix(".stack")
+
+
+def run_stages(course: Course, stages: list[Stage], *, warm: bool = False,
+               cancel: threading.Event | None = None) -> dict[str, tuple[TestOutcome, ...]]:
     """The outcomes of each stage's visible tests (stage id -> outcomes, in test order).
 
     All stages start at once: their time goes mostly to imports (torch's alone takes
-    seconds), so the slowest stage should not wait for a free core to begin. On Linux
-    each stage runs in a child forked from this process once pytest and numpy are
-    imported here, so no stage pays for them again; with `warm` (for `check --watch`,
-    which runs again and again) torch is imported and exercised here too, once. The
-    stage files are only ever imported in the children, so every run sees them fresh.
-    Elsewhere each stage runs in a new Python process.
+    seconds), so the slowest stage should not wait for a free core to begin. Where
+    stages fork (mapcourse.progress.processes), pytest and numpy are imported here first,
+    and with `warm` (`check --watch`, which runs again and again) torch too, once. The
+    stage files are only ever imported in the stage processes, so every run sees them
+    fresh. When `cancel` is set, every stage process is stopped and CheckCancelled raised.
     """
     if not stages:
         return {}
-    if not FORK:
-        with ThreadPoolExecutor(len(stages)) as pool:
-            outcomes = pool.map(lambda stage: run_stage(course, stage), stages)
-            return {stage.id: result for stage, result in zip(stages, outcomes, strict=True)}
-    preload(warm and uses_torch(course, stages))
+    forking = processes.can_fork()
+    if forking:
+        preload(warm and uses_torch(course, stages))
     with tempfile.TemporaryDirectory(prefix="mapcourse-check-") as scratch:
-        children = {stage.id: _fork_stage(course, stage, Path(scratch)) for stage in stages}
-        ended = _wait(children)
-        return {stage.id: _outcomes(stage, Path(scratch), ended[stage.id]) for stage in stages}
+        runs = {stage.id: _StageRun(course, stage, Path(scratch), forking) for stage in stages}
+        active = {stage_id: run.start() for stage_id, run in runs.items()}
+        try:
+            while active:
+                if cancel is not None and cancel.is_set():
+                    raise CheckCancelled
+                for stage_id, process in list(active.items()):
+                    if (code := process.poll()) is None and not runs[stage_id].over_time():
+                        continue
+                    if code is None:
+                        process.stop()
+                    if runs[stage_id].ended(code):
+                        active[stage_id] = runs[stage_id].start()
+                    else:
+                        del active[stage_id]
+                if active:
+                    cancel.wait(POLL) if cancel is not None else time.sleep(POLL)
+        finally:
+            for process in active.values():
+                process.stop()
+        return {stage_id: run.outcomes() for stage_id, run in runs.items()}
 
 
-FORK = sys.platform == "linux"
+class _StageRun:
+    """One stage's outcomes file, and the processes that fill it, one after a hang."""
+
+    def __init__(self, course: Course, stage: Stage, scratch: Path, forking: bool) -> None:
+        self.course, self.stage, self.forking = course, stage, forking
+        self.out, self.log = scratch / f"{stage.id}.jsonl", scratch / f"{stage.id}.log"
+        self.started, self.code, self.timed_out, self.known = 0.0, 0, False, 0
+
+    def start(self) -> processes.StageProcess:
+        stack_file(self.out).unlink(missing_ok=True)
+        self.started, self.known = time.monotonic(), len(self._finals())
+        args, env = _command(self.course, self.stage), _environment(self.course, self.out)
+        if self.forking:
+            return processes.fork(args, env, self.course.root, self.log,
+                                  lambda: _forget_course_modules(self.course))
+        return processes.spawn(args, env, self.course.root, self.log)
+
+    def over_time(self) -> bool:
+        return time.monotonic() - self.started > TIME_LIMIT
+
+    def ended(self, code: int | None) -> bool:
+        """Note how the process ended (None: stopped at TIME_LIMIT); whether to start
+        another for the tests after the one it ended in."""
+        if code is None:
+            self.timed_out = True
+            return False
+        self.code = code
+        records = self._records()
+        if records and records[-1]["status"] == "running":  # it ended inside that test
+            self._append(self._cut_short(records[-1], code))
+        elif code != HUNG:
+            return False  # it ran to the end
+        finals = self._finals()  # the last is the test it ended in: the next run skips it
+        return bool(finals and finals[-1]["test"]) and len(finals) > self.known
+
+    def _cut_short(self, running: dict[str, str], code: int) -> dict[str, str]:
+        """The outcome of the test a process ended in: over time (faulthandler's stacks
+        say where) or a crash."""
+        try:
+            dump = stack_file(self.out).read_text(errors="replace")
+        except OSError:
+            dump = ""
+        loading = "" if running["test"] else self.stage.filename
+        if dump.lstrip().startswith("Timeout"):
+            message = hang_message(from_dump(dump, stage_dir(self.course)), TEST_LIMIT, loading)
+            return running | {"status": "timeout", "message": message}
+        what = f"importing {self.stage.filename}" if loading else "this test"
+        return running | {"status": "error", "message": (
+            f"the test process ended (exit status {code}) during {what}, without a result: "
+            "look for os._exit or sys.exit in your code, or a crash in compiled code.")}
+
+    def _records(self) -> list[dict[str, str]]:
+        try:
+            return [json.loads(line) for line in self.out.read_text().splitlines()]
+        except OSError:
+            return []
+
+    def _finals(self) -> list[dict[str, str]]:
+        return [record for record in self._records() if record["status"] != "running"]
+
+    def _append(self, record: dict[str, str]) -> None:
+        with open(self.out, "a", encoding="utf-8") as out:
+            out.write(json.dumps(record) + "\n")
+
+    def outcomes(self) -> tuple[TestOutcome, ...]:
+        output = self.log.read_text(errors="replace") if self.log.is_file() else ""
+        found = _read([json.dumps(record) for record in self._finals()], self.code, output)
+        return (*found, *_over_time(self.stage)) if self.timed_out else found
 
 
 def uses_torch(course: Course, stages: list[Stage]) -> bool:
@@ -85,7 +181,7 @@ def uses_torch(course: Course, stages: list[Stage]) -> bool:
 
 def warm_up(course: Course, stages: list[Stage]) -> None:
     """For `check --watch`: import what the stages' tests need now, torch included."""
-    if FORK:
+    if processes.can_fork():
         preload(uses_torch(course, stages))
 
 
@@ -95,6 +191,7 @@ def preload(warm: bool) -> None:
     import pytest  # noqa: F401
 
     import mapcourse.checks  # noqa: F401
+    import mapcourse.progress.plugin  # noqa: F401
 
     if warm:
         import torch
@@ -106,42 +203,20 @@ def preload(warm: bool) -> None:
 
 
 def _command(course: Course, stage: Stage) -> list[str]:
-    """pytest's arguments. Its unraisable-exception plugin is left out: it runs gc.collect()
-    five times at the end, about a second once torch is imported."""
+    """pytest's arguments. Installed plugins are not loaded (hypothesis's alone takes a
+    second to import), nor pytest's faulthandler (the watchdog owns it), nor its
+    unraisable-exception plugin: it runs gc.collect() five times at the end, about a
+    second once torch is imported. `--import-mode=append` keeps exercises/ behind the
+    stage folder that conftest.py puts first on sys.path, so that $MAPCOURSE_STAGE_DIR is
+    where the stage files come from."""
     return [str(visible_tests(course, stage)), "-q", "-p", "mapcourse.progress.plugin",
-            "-p", "no:cacheprovider", "-p", "no:unraisableexception", "--rootdir",
-            str(course.root), "--import-mode=append"]
+            "-p", "no:cacheprovider", "-p", "no:unraisableexception", "-p", "no:faulthandler",
+            "--rootdir", str(course.root), "--import-mode=append"]
 
 
 def _environment(course: Course, out: Path) -> dict[str, str]:
-    return {OUT: str(out), "MAPCOURSE_STAGE_DIR": str(stage_dir(course)),
+    return {OUT: str(out), LIMIT: repr(TEST_LIMIT), "MAPCOURSE_STAGE_DIR": str(stage_dir(course)),
             "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"}
-
-
-def _fork_stage(course: Course, stage: Stage, scratch: Path) -> int:
-    """Start the stage's tests in a forked child (its own session); the child's pid."""
-    pid = os.fork()
-    if pid:
-        return pid
-    code = 70
-    try:
-        import pytest
-
-        os.setsid()
-        output = os.open(scratch / f"{stage.id}.log", os.O_WRONLY | os.O_CREAT, 0o600)
-        null = os.open(os.devnull, os.O_RDONLY)
-        os.dup2(null, 0)
-        os.dup2(output, 1)
-        os.dup2(output, 2)
-        os.chdir(course.root)
-        os.environ.update(_environment(course, scratch / f"{stage.id}.jsonl"))
-        sys.path[:] = [entry for entry in sys.path if entry not in ("", os.getcwd())]
-        _forget_course_modules(course)
-        code = int(pytest.main(_command(course, stage)))
-    except BaseException:  # noqa: BLE001 - a forked child must never return to the caller
-        code = 70
-    finally:
-        os._exit(code)
 
 
 def _forget_course_modules(course: Course) -> None:
@@ -162,42 +237,6 @@ def _forget_course_modules(course: Course) -> None:
             del sys.modules[name]
 
 
-def _wait(children: dict[str, int]) -> dict[str, int | None]:
-    """Wait for the children; their exit codes, None for one stopped at the time limit."""
-    handles = {os.pidfd_open(pid): stage_id for stage_id, pid in children.items()}
-    ended: dict[str, int | None] = {}
-    deadline = time.monotonic() + TIME_LIMIT
-    try:
-        while handles:
-            ready, _, _ = select.select(list(handles), [], [],
-                                        max(0.0, deadline - time.monotonic()))
-            if not ready:
-                break
-            for handle in ready:
-                stage_id = handles.pop(handle)
-                os.close(handle)
-                _, status = os.waitpid(children[stage_id], 0)
-                ended[stage_id] = os.waitstatus_to_exitcode(status)
-    finally:
-        for handle, stage_id in handles.items():  # over time (or interrupted): stop them
-            with contextlib.suppress(OSError):
-                os.killpg(children[stage_id], signal.SIGKILL)
-            os.waitpid(children[stage_id], 0)
-            os.close(handle)
-            ended[stage_id] = None
-    return ended
-
-
-def _outcomes(stage: Stage, scratch: Path, code: int | None) -> tuple[TestOutcome, ...]:
-    if code is None:
-        return _over_time(stage)
-    out = scratch / f"{stage.id}.jsonl"
-    records = out.read_text().splitlines() if out.is_file() else []
-    log = scratch / f"{stage.id}.log"
-    output = log.read_text(errors="replace") if log.is_file() else ""
-    return _read(records, code, output)
-
-
 def _over_time(stage: Stage) -> tuple[TestOutcome, ...]:
     return (TestOutcome("", "", "error", (
         f"the tests of {stage.filename} did not finish within {TIME_LIMIT:.0f} s: "
@@ -210,23 +249,3 @@ def _read(records: list[str], code: int, output: str) -> tuple[TestOutcome, ...]
         last = (output.strip() or "no output").splitlines()[-1]
         return (TestOutcome("", "", "error", f"pytest could not run the tests: {last}"),)
     return outcomes
-
-
-def run_stage(course: Course, stage: Stage) -> tuple[TestOutcome, ...]:
-    """Run `pytest exercises/test_<stage>.py` with the progress plugin in a new process.
-
-    Installed pytest plugins are not loaded: hypothesis's alone takes a second to import.
-    `--import-mode=append` keeps exercises/ behind the stage folder that conftest.py puts
-    first on sys.path, so that $MAPCOURSE_STAGE_DIR is where the stage files come from.
-    """
-    with tempfile.TemporaryDirectory(prefix="mapcourse-check-") as scratch:
-        out = Path(scratch) / "outcomes.jsonl"
-        env = os.environ | _environment(course, out)
-        command = [sys.executable, "-P", "-m", "pytest", *_command(course, stage)]
-        try:
-            done = subprocess.run(command, cwd=course.root, env=env, capture_output=True,
-                                  text=True, timeout=TIME_LIMIT, check=False)
-        except subprocess.TimeoutExpired:
-            return _over_time(stage)
-        records = out.read_text().splitlines() if out.is_file() else []
-    return _read(records, done.returncode, done.stdout + done.stderr)

@@ -12,7 +12,9 @@ One helper serves one course folder with one Python and one version of this pack
 of that goes into the socket's name, so a changed installation is never served by a
 stale helper; the helper it replaces is asked to quit. The caller keeps the stored
 results and the display; the helper only runs tests. Set MAPCOURSE_CHECK_SERVER=0 to
-never use or start one (it is off when CI is set, unless MAPCOURSE_CHECK_SERVER=1).
+never use or start one (it is off when CI is set, unless MAPCOURSE_CHECK_SERVER=1). It
+needs fork, Unix sockets and file locks, so it runs only where stages fork (Linux): this
+module imports on every system, and elsewhere `enabled()` is False.
 
     python -m mapcourse.progress.server COURSE_ROOT SOCKET   # started by `check`
 """
@@ -20,8 +22,8 @@ never use or start one (it is off when CI is set, unless MAPCOURSE_CHECK_SERVER=
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import hashlib
+import importlib.util
 import json
 import os
 import select
@@ -35,7 +37,8 @@ import time
 from pathlib import Path
 
 from mapcourse.manifest import MANIFEST_NAME, Course, Stage, load_course
-from mapcourse.progress.runner import FORK, TIME_LIMIT, TestOutcome, preload, run_stages, uses_torch
+from mapcourse.progress.processes import can_fork
+from mapcourse.progress.runner import TIME_LIMIT, TestOutcome, preload, run_stages, uses_torch
 
 SWITCH = "MAPCOURSE_CHECK_SERVER"  # "0": never; "1": even under CI
 IDLE = 15 * 60.0  # seconds without a request before the helper exits
@@ -43,9 +46,11 @@ STARTUP_LIMIT = 120.0  # seconds a request may wait for a helper that is still i
 
 
 def enabled() -> bool:
-    """Whether `check` may use (and start) a helper: on Linux, unless switched off."""
+    """Whether `check` may use (and start) a helper: where stages fork and the system has
+    Unix sockets and file locks, unless switched off."""
     default = "0" if os.environ.get("CI") else "1"
-    return FORK and (os.environ.get(SWITCH) or default) != "0"
+    return (can_fork() and hasattr(socket, "AF_UNIX") and importlib.util.find_spec("fcntl")
+            is not None and (os.environ.get(SWITCH) or default) != "0")
 
 
 def idle_limit() -> float:
@@ -141,6 +146,8 @@ def start(course: Course) -> None:
 def serve(root: Path, path: Path, idle: float) -> None:
     """Listen at `path` until `idle` seconds pass without a request (or the course folder
     goes away). Only one helper holds a socket: the lock beside it says which."""
+    import fcntl
+
     with open(path.with_suffix(".lock"), "a") as lock:
         try:
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
