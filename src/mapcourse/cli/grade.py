@@ -16,6 +16,7 @@ from mapcourse.cli import UsageError
 from mapcourse.grading import export, render
 from mapcourse.grading.discover import DiscoveryError, discover
 from mapcourse.manifest import CourseNotFound, load_course
+from mapcourse.terms import TEST_TIME_LIMIT
 
 FORMATS = ("table", "json")
 
@@ -33,9 +34,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         help="also write grades.csv, results/<id>.json and feedback/<id>.md")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, metavar="N",
                         help="submissions graded in parallel (default: the number of cores)")
-    parser.add_argument("--timeout", type=float, default=10.0, metavar="SECONDS",
-                        help="time limit of one test (default 10); a test group stops at its "
-                             "first timeout")
+    parser.add_argument("--timeout", type=float, default=TEST_TIME_LIMIT, metavar="SECONDS",
+                        help=f"time limit of one test (default {TEST_TIME_LIMIT:g}); a test "
+                             "group stops at its first timeout")
     parser.add_argument("--memory", type=float, default=4.0, metavar="GIB",
                         help="address-space limit of a stage process in GiB (default 4)")
     parser.add_argument("--no-sandbox", action="store_true",

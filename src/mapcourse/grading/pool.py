@@ -25,6 +25,7 @@ from mapcourse.grading.results import GradeReport, StageResult, SubmissionResult
 from mapcourse.grading.runner import HiddenSuites, grade_submission
 from mapcourse.manifest import Course
 from mapcourse.sandbox.isolated import Limits, SandboxRuntime
+from mapcourse.terms import TEST_TIME_LIMIT
 
 
 @dataclass(frozen=True)
@@ -33,7 +34,7 @@ class Settings:
 
     isolate: bool = True
     limits: Limits = Limits()
-    timeout: float = 10.0
+    timeout: float = TEST_TIME_LIMIT
     jobs: int = 1
 
 

@@ -30,6 +30,7 @@ from mapcourse.grading.replay import Examples
 from mapcourse.grading.results import StageResult, SubmissionResult, TestResult
 from mapcourse.manifest import Course
 from mapcourse.sandbox.session import Runtime, StageSession
+from mapcourse.terms import TEST_TIME_LIMIT
 
 PYTEST_ARGS = ("-p", "no:cacheprovider", "-p", "no:stepwise", "-p", "no:warnings",
                "-p", "no:faulthandler", "-p", "no:terminal", "-p", "no:unraisableexception",
@@ -42,7 +43,7 @@ _STATUS_ORDER = ("timeout", "error", "failed", "passed")
 
 
 def grade_submission(course: Course, submission: Path, runtime: Runtime, *,
-                     submission_id: str | None = None, timeout: float | None = 10.0,
+                     submission_id: str | None = None, timeout: float | None = TEST_TIME_LIMIT,
                      examples: Examples | None = None, extra_plugins: Sequence[object] = (),
                      suites: HiddenSuites | None = None,
                      stage_budget: float | None = None) -> SubmissionResult:
