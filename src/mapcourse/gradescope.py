@@ -1,15 +1,19 @@
 """Gradescope: the autograder bundle, and what its `run_autograder` runs.
 
 The bundle holds the course (manifest, solutions, hidden suites, this package) and
-three files Gradescope knows: `setup.sh` installs the course, `run_autograder` calls
-`python3 -m mapcourse.gradescope`, which grades `/autograder/submission` with the same
-code path as `mapcourse grade` and writes `/autograder/results/results.json`.
+three files Gradescope knows: `setup.sh` builds a virtual environment on Gradescope's
+Ubuntu 22.04 (Python 3.10) or 24.04 (Python 3.12) image, with torch from PyTorch's CPU
+wheel index; `run_autograder` calls `python -m mapcourse.gradescope`, which grades
+`/autograder/submission` with the same code path as `mapcourse grade` and always writes
+`/autograder/results/results.json`, even when grading itself fails.
 """
 
 from __future__ import annotations
 
-import importlib.metadata
+import json
 import sys
+import time
+import traceback
 import zipfile
 from pathlib import Path
 
@@ -21,34 +25,105 @@ from mapcourse.grading.uploads import locate
 from mapcourse.manifest import Course, load_course
 from mapcourse.sandbox.bwrap import bwrap_available
 
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # Python 3.10 (Gradescope's default image): the same parser, from PyPI
+    import tomli as tomllib
+
 COURSE_FILES = ("pyproject.toml", "course.toml", "README.md")
 COURSE_FOLDERS = ("src", "solutions", "autograder")
+TORCH_INDEX = "https://download.pytorch.org/whl/cpu"
+"""PyTorch's CPU-only wheels: PyPI's Linux torch brings CUDA, gigabytes Gradescope never uses."""
+DEFAULT_MEMORY_MB = 768
+"""Gradescope's default memory limit of one autograder container."""
 
-SETUP = """#!/usr/bin/env bash
-# Gradescope runs this once, when the autograder image is built.
+SETUP = r"""#!/usr/bin/env bash
+# Gradescope runs this once, when it builds the autograder image (Ubuntu 22.04 or 24.04).
+# To try the bundle elsewhere: MAPCOURSE_AUTOGRADER_ROOT (a fake /autograder; apt is then
+# left alone), MAPCOURSE_PYTHON (the Python to build on), MAPCOURSE_TORCH_INDEX (where
+# torch comes from) and MAPCOURSE_TORCH (the torch requirement; empty: no torch).
 set -euo pipefail
-apt-get update -qq && apt-get install -y -qq bubblewrap python3-pip python3-venv || true
-python3 -m pip install --quiet -r /autograder/source/requirements.txt
-python3 -m pip install --quiet /autograder/source/course
-# The hidden suites and solutions are readable by root only; student code runs as
-# an unprivileged user, even where bubblewrap cannot isolate it.
-chmod -R go-rwx /autograder/source
+root="${MAPCOURSE_AUTOGRADER_ROOT:-/autograder}"
+python="${MAPCOURSE_PYTHON:-python3}"
+torch_index="${MAPCOURSE_TORCH_INDEX:-@index@}"
+torch="${MAPCOURSE_TORCH-@torch@}"
+venv="$root/venv"
+started=$SECONDS
+fail() { echo "setup.sh: FAILED: $*" >&2; exit 1; }
+warn() { echo "setup.sh: WARNING: $*" >&2; }
+
+if [ "$root" = /autograder ]; then
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq || fail "apt-get update could not read Ubuntu's package lists; \
+rebuild the autograder (Configure Autograder, Update Autograder) once the mirrors answer"
+  apt-get install -y -qq --no-install-recommends python3 python3-venv python3-pip \
+    || fail "apt-get could not install python3, python3-venv and python3-pip: choose \
+the Ubuntu 22.04 or 24.04 base image in Configure Autograder, then rebuild"
+  apt-get install -y -qq --no-install-recommends bubblewrap \
+    || warn "apt-get could not install bubblewrap: student code is isolated without it \
+(see the course's Gradescope page)"
+fi
+"$python" -c 'import sys; sys.exit(sys.version_info < (3, 10))' 2>/dev/null \
+  || fail "$python is missing or older than Python 3.10, and the course needs 3.10 or later: \
+choose the Ubuntu 22.04 (Python 3.10) or 24.04 (Python 3.12) base image"
+rm -rf "$venv"
+"$python" -m venv "$venv" || fail "$python cannot make a virtual environment: install \
+python3-venv (apt-get install python3-venv)"
+pip=("$venv/bin/python" -m pip install --quiet --disable-pip-version-check)
+if [ -n "$torch" ]; then
+  "${pip[@]}" --index-url "$torch_index" "$torch" || fail "could not install $torch from \
+$torch_index (PyTorch's CPU wheels): check that the index answers, then rebuild"
+fi
+"${pip[@]}" -r "$root/source/requirements.txt" \
+  || fail "could not install the course's requirements from PyPI; rebuild once it answers"
+"${pip[@]}" --no-deps "$root/source/course" || fail "could not install the course package"
+MAPCOURSE_ROOT="$root/source/course" "$venv/bin/python" -m mapcourse.gradescope --check \
+  || fail "the installed course does not load (the message above says why)"
+# The hidden suites and solutions are readable by root only.
+chmod -R go-rwx "$root/source"
+echo "setup.sh: built in $((SECONDS - started)) s; the environment takes \
+$(du -sh "$venv" | cut -f1)"
 """
 
-RUN = """#!/usr/bin/env bash
-# Gradescope runs this for every submission.
+RUN = r"""#!/usr/bin/env bash
+# Gradescope runs this for every submission. It always leaves a results.json.
 root="${MAPCOURSE_AUTOGRADER_ROOT:-/autograder}"
 export MAPCOURSE_ROOT="$root/source/course"
-exec python3 -m mapcourse.gradescope "$root"
+"$root/venv/bin/python" -m mapcourse.gradescope "$root"
+if [ ! -s "$root/results/results.json" ]; then
+  mkdir -p "$root/results"
+  message="The autograder could not start, so this submission was not graded: tell your"
+  message="$message instructor (resubmitting will not help until the autograder is rebuilt)."
+  printf '%s' '{"score": 0.0, "visibility": "visible", "stdout_visibility": "hidden", ' \
+    '"tests": [], "output": "' "$message" '"}' > "$root/results/results.json"
+fi
+exit 0
 """
 
+_SAFE_TO_SHOW = ("SandboxUnavailable", "IsolationRefused")
+"""Errors whose messages the course writes itself (others may quote hidden code)."""
 
 
-def requirements() -> str:
-    """requirements.txt: the course package's own dependencies, as its metadata lists them."""
-    needed = [line for line in importlib.metadata.requires("mapcourse") or ()
-              if "extra" not in line.partition(";")[2]]  # not the optional extras
-    return "# Installed by setup.sh before the course itself.\n" + "\n".join(needed) + "\n"
+def requirements(course: Course) -> str:
+    """requirements.txt: the course package's dependencies but torch (setup.sh installs it)."""
+    needed = tomllib.loads((course.root / "pyproject.toml").read_text())["project"]
+    lines = [line for line in needed["dependencies"] if _name(line) != "torch"]
+    return "# Installed by setup.sh before the course itself.\n" + "\n".join(lines) + "\n"
+
+
+def torch_requirement(course: Course) -> str:
+    """The course's own torch pin (`torch==2.13.0`), installed from the CPU index."""
+    needed = tomllib.loads((course.root / "pyproject.toml").read_text())["project"]
+    return next(line.split(";")[0].strip() for line in needed["dependencies"]
+                if _name(line) == "torch")
+
+
+def _name(requirement: str) -> str:
+    return requirement.split(";")[0].strip().split("=")[0].split("<")[0].split(">")[0].strip()
+
+
+def setup_script(course: Course) -> str:
+    return SETUP.replace("@index@", TORCH_INDEX).replace("@torch@", torch_requirement(course))
 
 
 def build_bundle(course: Course, zip_path: Path) -> list[str]:
@@ -57,8 +132,8 @@ def build_bundle(course: Course, zip_path: Path) -> list[str]:
     zip_path.parent.mkdir(parents=True, exist_ok=True)
     temporary = zip_path.with_name(f".{zip_path.name}.partial")
     with zipfile.ZipFile(temporary, "w", zipfile.ZIP_DEFLATED) as bundle:
-        for name, text in (("setup.sh", SETUP), ("run_autograder", RUN),
-                           ("requirements.txt", requirements())):
+        for name, text in (("setup.sh", setup_script(course)), ("run_autograder", RUN),
+                           ("requirements.txt", requirements(course))):
             info = zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0))
             info.external_attr = 0o100755 << 16
             bundle.writestr(info, text)
@@ -88,18 +163,48 @@ def find_submission(upload: Path, course: Course) -> Submission:
 
 
 def run_autograder(root: Path) -> dict:
-    """Grade root/submission and write root/results/results.json; returns the result."""
+    """Grade root/submission and write root/results/results.json; returns the results.
+
+    Whatever happens, the student gets a results.json: when grading itself fails, one
+    that says so (the details go to the autograder's output, which only staff see).
+    """
+    started = time.monotonic()
+    try:
+        course = load_course()
+        submission = find_submission(root / "submission", course)
+        settings = Settings(jobs=1)  # bubblewrap, else an unprivileged user, else refused
+        report = grade_all(course, [submission], settings)
+        results = json.loads(render.gradescope(report.submissions[0], sandbox=report.sandbox))
+    except Exception as error:  # noqa: BLE001 - the student still gets feedback
+        traceback.print_exc()
+        results = not_graded(error)
+    results["execution_time"] = round(time.monotonic() - started, 1)
+    write_atomic(root / "results" / "results.json", json.dumps(results, indent=2) + "\n")
+    return results
+
+
+def not_graded(error: BaseException) -> dict:
+    """results.json for a submission the grader could not grade: what happened, what next."""
+    detail = f": {error}" if type(error).__name__ in _SAFE_TO_SHOW else ""
+    return {"score": 0.0, "visibility": "visible", "stdout_visibility": "hidden", "tests": [],
+            "output": (f"The autograder could not grade this submission "
+                       f"({type(error).__name__}{detail}). This is not a verdict on your work: "
+                       "tell your instructor, who can see the details and regrade it.")}
+
+
+def check() -> str:
+    """What setup.sh reports once the course is installed: it loads, and how it isolates."""
     course = load_course()
-    submission = find_submission(root / "submission", course)
-    settings = Settings(isolate=bwrap_available(), jobs=1)
-    report = grade_all(course, [submission], settings)
-    result = report.submissions[0]
-    text = render.gradescope(result, sandbox=report.sandbox)
-    write_atomic(root / "results" / "results.json", text)
-    return {"score": result.score, "sandbox": report.sandbox}
+    isolation = "bubblewrap" if bwrap_available() else "no bubblewrap (it does not work here)"
+    return (f"{course.title}: {len(course.stages)} stages, {course.max_score} points; "
+            f"isolation: {isolation}; Gradescope's default memory ({DEFAULT_MEMORY_MB} MB) "
+            "and 10-minute timeout suffice (see the course's Gradescope page)")
 
 
 if __name__ == "__main__":
-    root = Path(sys.argv[1] if len(sys.argv) > 1 else "/autograder")
-    outcome = run_autograder(root)
-    print(f"graded: {outcome['score']:g} points (sandbox: {outcome['sandbox']})")
+    if sys.argv[1:] == ["--check"]:
+        print(f"setup.sh: {check()}")
+    else:
+        outcome = run_autograder(Path(sys.argv[1] if len(sys.argv) > 1 else "/autograder"))
+        print(f"graded: {outcome['score']:g} points in {outcome['execution_time']:g} s "
+              f"({outcome.get('output', '')})")
