@@ -189,6 +189,6 @@ def test_without_bubblewrap_grading_refuses_unless_told(tmp_path, small_class):
                           cwd=ROOT, env=environment, timeout=600)
     assert told.returncode == 0, told.stderr
     report = json.loads(told.stdout)
-    assert report["sandbox"] == "none (--no-sandbox)"
+    assert report["sandbox"] == "not isolated (the instructor passed --no-sandbox)"
     assert report["submissions"][0]["score"] == 10
     assert "WARNING" in told.stderr

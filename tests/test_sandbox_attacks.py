@@ -110,7 +110,8 @@ def test_attack_forges_no_points(graded, attack):
 def test_every_submission_gets_its_row(graded):
     ids = {s["id"] for s in graded["report"]["submissions"]}
     assert ids == set(ATTACKS) | set(HONEST)
-    assert graded["report"]["sandbox"] == "bubblewrap"
+    assert graded["report"]["isolation_level"] == "bubblewrap"
+    assert graded["report"]["sandbox"] == "isolated with bubblewrap"
 
 
 @pytest.mark.slow

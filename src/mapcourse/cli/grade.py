@@ -40,8 +40,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--memory", type=float, default=4.0, metavar="GIB",
                         help="address-space limit of a stage process in GiB (default 4)")
     parser.add_argument("--no-sandbox", action="store_true",
-                        help="run student code without bubblewrap (still in its own process); "
-                             "recorded in the output")
+                        help="run student code without isolation (still in its own process), "
+                             "for code you trust; recorded in the output. Without it, grading "
+                             "uses bubblewrap, else an unprivileged user, else refuses")
     parser.set_defaults(run=run)
 
 
@@ -49,6 +50,7 @@ def run(args: argparse.Namespace) -> int:
     from mapcourse.grading.plugin import HiddenSuiteError
     from mapcourse.grading.pool import Settings
     from mapcourse.sandbox.isolated import GiB, Limits, SandboxUnavailable
+    from mapcourse.sandbox.levels import UNPRIVILEGED, IsolationRefused, choose_isolation
 
     if args.format not in FORMATS:
         raise UsageError(f"unknown format {args.format!r}: use --format table or --format json")
@@ -63,7 +65,13 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(str(error)) from None
     if args.out is not None:
         _check_out(args.out, args.paths)
-    settings = Settings(isolate=not args.no_sandbox, timeout=args.timeout, jobs=args.jobs,
+    try:
+        isolation = choose_isolation(course, trusted=args.no_sandbox)
+    except IsolationRefused as error:
+        raise UsageError(str(error)) from None
+    if isolation.level == UNPRIVILEGED:
+        print(f"mapcourse grade: student code is {isolation.description}", file=sys.stderr)
+    settings = Settings(isolation=isolation, timeout=args.timeout, jobs=args.jobs,
                         limits=Limits(memory_bytes=int(args.memory * GiB)))
     if args.no_sandbox:
         print("mapcourse grade: WARNING: --no-sandbox: student code runs without isolation "
@@ -87,10 +95,9 @@ def run(args: argparse.Namespace) -> int:
 def _grade_with_progress(course, submissions, settings, out):
     from mapcourse.grading.pool import grade_all
 
-    settings_name = "bubblewrap" if settings.isolate else "none (--no-sandbox)"
     def save(result):
         if out is not None:
-            export.write_submission(out, result, course, settings_name)
+            export.write_submission(out, result, course, settings.isolation.description)
 
     if not sys.stderr.isatty():
         return grade_all(course, submissions, settings, save)

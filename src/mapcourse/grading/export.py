@@ -35,7 +35,8 @@ def write_submission(out: Path, submission: SubmissionResult, course: Course,
     """The files of one submission, as soon as it is graded."""
     write_atomic(out / "results" / f"{submission.id}.json",
                  render.gradescope(submission, sandbox=sandbox))
-    write_atomic(out / "feedback" / f"{submission.id}.md", render.feedback(submission, course))
+    write_atomic(out / "feedback" / f"{submission.id}.md",
+                 render.feedback(submission, course, isolation=sandbox))
 
 
 def write_report(out: Path, report: GradeReport, course: Course) -> None:

@@ -25,6 +25,7 @@ from mapcourse.grading.results import GradeReport, StageResult, SubmissionResult
 from mapcourse.grading.runner import HiddenSuites, grade_submission
 from mapcourse.manifest import Course
 from mapcourse.sandbox.isolated import Limits, SandboxRuntime
+from mapcourse.sandbox.levels import Isolation, choose_isolation
 from mapcourse.terms import TEST_TIME_LIMIT
 
 
@@ -32,7 +33,8 @@ from mapcourse.terms import TEST_TIME_LIMIT
 class Settings:
     """How to grade: isolation, limits, per-test timeout, parallel jobs."""
 
-    isolate: bool = True
+    isolate: bool = True  # False: the instructor's --no-sandbox (code they trust)
+    isolation: Isolation | None = None  # None: the strongest the machine allows
     limits: Limits = Limits()
     timeout: float = TEST_TIME_LIMIT
     jobs: int = 1
@@ -44,14 +46,18 @@ _worker: dict = {}
 def grade_all(course: Course, submissions: list[Submission], settings: Settings,
               on_result: Callable[[SubmissionResult], None] = lambda result: None
               ) -> GradeReport:
-    """Grade every submission; results come back in the order given."""
+    """Grade every submission; results come back in the order given.
+
+    Raises IsolationRefused when student code cannot be run safely on this machine.
+    """
+    isolation = settings.isolation or choose_isolation(course, trusted=not settings.isolate)
     scratch = Path(tempfile.mkdtemp(prefix="mapcourse-grade-"))
     scratch.chmod(0o711)
     jobs = max(1, min(settings.jobs, len(submissions)))
     runtimes: list[SandboxRuntime] = []
     results: dict[str, SubmissionResult] = {}
     try:
-        runtimes = [SandboxRuntime(isolate=settings.isolate, limits=settings.limits,
+        runtimes = [SandboxRuntime(isolation, limits=settings.limits,
                                    scratch=_slot_folder(scratch)) for _ in range(jobs)]
         _warm_up(course)  # while the zygotes start
         examples = _examples(course, settings) if len(submissions) > 1 else None
@@ -66,8 +72,8 @@ def grade_all(course: Course, submissions: list[Submission], settings: Settings,
         for runtime in runtimes:
             runtime.close()
         shutil.rmtree(scratch, ignore_errors=True)
-    name = "bubblewrap" if settings.isolate else "none (--no-sandbox)"
-    return GradeReport(course.max_score, tuple(results[s.id] for s in submissions), name)
+    return GradeReport(course.max_score, tuple(results[s.id] for s in submissions),
+                       isolation.description, isolation.level)
 
 
 def _in_process(course: Course, submissions: list[Submission], settings: Settings,

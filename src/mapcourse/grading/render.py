@@ -10,6 +10,7 @@ import json
 from rich.console import Console
 from rich.table import Table
 
+from mapcourse.grading import printed
 from mapcourse.grading.results import GradeReport, StageResult, SubmissionResult
 from mapcourse.manifest import Course
 
@@ -56,10 +57,13 @@ def _number(value: float) -> str:
     return f"{value:g}"
 
 
-def feedback(submission: SubmissionResult, course: Course) -> str:
-    """Markdown for the student: per stage, what passed, what failed and why."""
+def feedback(submission: SubmissionResult, course: Course, isolation: str = "") -> str:
+    """Markdown for the student: per stage, what passed, what failed and why, and what
+    the stage printed; `isolation` names how the code was run ("isolated with bubblewrap")."""
     lines = [f"# Feedback for {submission.id}", "",
              f"**Total: {_number(submission.score)} / {submission.max_score}**", ""]
+    if isolation:
+        lines += [f"Your code was {isolation}.", ""]
     for stage, result in zip(course.stages, submission.stages, strict=True):
         lines += [f"## Stage {stage.number}: {stage.title} — "
                   f"{_number(result.score)} / {result.max_score}", ""]
@@ -71,7 +75,7 @@ def feedback(submission: SubmissionResult, course: Course) -> str:
         if result.status == "import-error":
             lines += [f"`{stage.filename}` could not be imported: {result.message}", "",
                       "Fix this first: no test of the stage can run until the file imports.",
-                      ""]
+                      "", *printed.as_markdown(result)]
             continue
         for test in result.tests:
             mark = "✓" if test.status == "passed" else "✗"
@@ -79,7 +83,7 @@ def feedback(submission: SubmissionResult, course: Course) -> str:
                          f"{_number(test.max_score)})")
             if test.status != "passed":
                 lines.append(f"  - {test.status}: {test.message}")
-        lines.append("")
+        lines += ["", *printed.as_markdown(result)]
     return "\n".join(lines)
 
 
@@ -90,7 +94,7 @@ def _missing(stage: StageResult) -> str:
     return f"`{stage.stage}.py` is missing from the submission."
 
 
-def gradescope(submission: SubmissionResult, *, sandbox: str = "bubblewrap") -> str:
+def gradescope(submission: SubmissionResult, *, sandbox: str = "isolated with bubblewrap") -> str:
     """Gradescope's results.json: a test per group, plus a "stage file" test per stage not
     graded or with a note (worth 0 points: the note says which file was graded)."""
     tests = []
@@ -110,6 +114,9 @@ def gradescope(submission: SubmissionResult, *, sandbox: str = "bubblewrap") -> 
                           "max_score": test.max_score,
                           "output": test.message if test.status != "passed" else "passed",
                           "visibility": "visible"})
-    return json.dumps({"score": submission.score, "output": f"sandbox: {sandbox}",
-                       "visibility": "visible",
+    output = [f"Your code was {sandbox}."]
+    output += [f"{stage.stage}: {printed.as_text(stage)}" for stage in submission.stages
+               if stage.output_bytes]
+    return json.dumps({"score": submission.score, "output": "\n\n".join(output),
+                       "output_format": "text", "visibility": "visible",
                        "stdout_visibility": "hidden", "tests": tests}, indent=2) + "\n"

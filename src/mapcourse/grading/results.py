@@ -36,6 +36,8 @@ class StageResult:
     status: str
     tests: tuple[TestResult, ...] = ()
     message: str = ""
+    output: str = ""  # the start of what the stage's code printed (never parsed)
+    output_bytes: int = 0  # how many bytes it printed in all
     note: str = ""  # which file of an upload was graded, and which were ignored
 
     @property
@@ -74,14 +76,19 @@ class SubmissionResult:
 
 @dataclass(frozen=True)
 class GradeReport:
-    """A grading run: one result per submission, and how the code was isolated."""
+    """A grading run: one result per submission, and how the code was isolated.
+
+    `sandbox` names the isolation in words ("isolated with bubblewrap"); `level` is its
+    short name (`mapcourse.sandbox.levels`).
+    """
 
     max_score: int
     submissions: tuple[SubmissionResult, ...]
-    sandbox: str = "bubblewrap"
+    sandbox: str = "isolated with bubblewrap"
+    level: str = "bubblewrap"
     notes: tuple[str, ...] = field(default=())
 
     def to_json(self) -> dict:
         return {"max_score": self.max_score,
                 "submissions": [submission.to_json() for submission in self.submissions],
-                "sandbox": self.sandbox}
+                "sandbox": self.sandbox, "isolation_level": self.level}

@@ -35,17 +35,41 @@ ENVIRONMENT = {
 }
 
 
-@functools.cache
+BWRAP_VARIABLE = "MAPCOURSE_BWRAP"  # another bwrap binary (e.g. /bin/false, in tests)
+
+
+def bwrap_binary() -> str:
+    """The bubblewrap command: $MAPCOURSE_BWRAP, else bwrap on the PATH."""
+    return os.environ.get(BWRAP_VARIABLE) or "bwrap"
+
+
+def bwrap_problem() -> str | None:
+    """Why bubblewrap cannot make a sandbox here (None when it can)."""
+    return _probe(bwrap_binary())
+
+
 def bwrap_available() -> bool:
     """Whether bwrap exists and can make a sandbox on this machine."""
-    if shutil.which("bwrap") is None:
-        return False
-    probe = ["bwrap", "--ro-bind", "/", "/", "--unshare-pid", "--unshare-net",
+    return bwrap_problem() is None
+
+
+@functools.cache
+def _probe(binary: str) -> str | None:
+    if shutil.which(binary) is None:
+        return f"{binary} is not installed"
+    probe = [binary, "--ro-bind", "/", "/", "--unshare-pid", "--unshare-net",
              "--die-with-parent", "true"]
     try:
-        return subprocess.run(probe, capture_output=True, timeout=20).returncode == 0
-    except (OSError, subprocess.TimeoutExpired):
-        return False
+        result = subprocess.run(probe, capture_output=True, timeout=20)
+    except subprocess.TimeoutExpired:
+        return f"{binary} did not answer within 20 s"
+    except OSError as error:
+        return f"{binary} could not be run ({error.strerror})"
+    if result.returncode == 0:
+        return None
+    detail = result.stderr.decode(errors="replace").strip().splitlines()
+    said = f": {detail[-1][:200]}" if detail else ""
+    return f"{binary} exited with status {result.returncode}{said}"
 
 
 def python_folders() -> list[Path]:
@@ -70,17 +94,19 @@ def _inside(path: Path, folder: Path) -> bool:
     return path == folder or folder in path.parents
 
 
-def zygote_command(scratch: Path, control_fd: int, *,
-                   isolate: bool) -> tuple[list[str], dict[str, str]]:
-    """The command (and its environment) that starts a zygote serving `scratch`,
-    bubblewrapped when isolate."""
+def zygote_command(scratch: Path, control_fd: int, *, isolate: bool,
+                   python: str = sys.executable,
+                   cut_network: bool = False) -> tuple[list[str], dict[str, str]]:
+    """The command (and its environment) that starts a zygote serving `scratch`:
+    bubblewrapped when isolate, else `python` itself (leaving the network if it can)."""
     package = Path(mapcourse.__file__).resolve().parent
     if not isolate:
-        return [sys.executable, "-I", "-c",
+        return [python, "-I", "-c",
                 f"import sys; sys.path.insert(0, {str(package.parent)!r}); "
                 "from mapcourse.sandbox.zygote import main; "
-                f"main({control_fd})"], {**ENVIRONMENT, "HOME": str(scratch)}
-    command = ["bwrap"]
+                f"main({control_fd}, cut_network={cut_network})"], {**ENVIRONMENT,
+                                                                   "HOME": str(scratch)}
+    command = [bwrap_binary()]
     for folder in SYSTEM_FOLDERS:
         if Path(folder).exists():
             command += ["--ro-bind", folder, folder]

@@ -1,17 +1,20 @@
 """Sandboxed stages: the trusted side of the fork server (`mapcourse.sandbox.zygote`).
 
 A `SandboxRuntime` owns one slot: a scratch folder, unprivileged uids, and a warm
-zygote running under bubblewrap (or, with `--no-sandbox`, without it). For each
-submission it copies the stage files into the scratch folder; for each stage it asks
-the zygote to fork a process and talks to it over a socket of its own. A call that
-runs past its deadline, or a process that dies, gets the stage process group and
-every process of the stage's uid killed; the next call starts a fresh process. Each
-stage has a uid of its own, so killing one stage never touches another.
+zygote running at the slot's isolation level (`mapcourse.sandbox.levels`): under
+bubblewrap, or as root outside it handing each stage to an unprivileged uid, or (with
+`--no-sandbox`) plainly. For each submission it copies the stage files into the
+scratch folder; for each stage it asks the zygote to fork a process and talks to it
+over a socket of its own. A call that runs past its deadline, or a process that dies,
+gets the stage process group and every process of the stage's uid killed; the next
+call starts a fresh process. Each stage has a uid of its own, so killing one stage
+never touches another; each slot has a block of uids (and a group) of its own.
 """
 
 from __future__ import annotations
 
 import contextlib
+import itertools
 import json
 import os
 import shutil
@@ -23,24 +26,28 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from mapcourse.sandbox import wire
-from mapcourse.sandbox.bwrap import (
-    SANDBOX_ROOT,
-    bwrap_available,
-    python_open_to_all,
-    zygote_command,
-)
+from mapcourse.sandbox.bwrap import SANDBOX_ROOT, python_open_to_all, zygote_command
 from mapcourse.sandbox.handle import StudentHandle
+from mapcourse.sandbox.levels import (
+    BUBBLEWRAP,
+    FIRST_UID,
+    NONE,
+    UID_BLOCK,
+    UNPRIVILEGED,
+    Isolation,
+)
+from mapcourse.sandbox.output import OUTPUT_HEAD_BYTES
 from mapcourse.sandbox.protocol import ProtocolError
 from mapcourse.sandbox.session import Runtime, StageSession
 
 GiB = 1 << 30
-FIRST_UID, UID_BLOCK = 200_000, 16
 IMPORT_SECONDS = 10.0
-OUTPUT_KEEP = 4000
+UID_BLOCKS = 100_000
+_slots = itertools.count()
 
 
 class SandboxUnavailable(Exception):
-    """Bubblewrap is missing or does not work here; the message says what to do."""
+    """The slot's sandbox could not start; the message says why."""
 
 
 class SlotBroken(Exception):
@@ -58,24 +65,29 @@ class Limits:
 
 
 class SandboxRuntime(Runtime):
-    """One grading slot: a warm zygote, optionally inside bubblewrap."""
+    """One grading slot: a warm zygote at the given isolation level."""
 
-    def __init__(self, *, isolate: bool = True, limits: Limits = Limits(),
+    def __init__(self, isolation: Isolation, *, limits: Limits = Limits(),
                  scratch: Path | None = None) -> None:
-        if isolate and not bwrap_available():
-            raise SandboxUnavailable(
-                "bubblewrap (bwrap) is not available, so student code cannot be isolated: "
-                "install it (apt-get install bubblewrap) or pass --no-sandbox to grade "
-                "without isolation")
-        self.isolate = isolate
+        self.isolation = isolation
+        self.isolate = isolation.level == BUBBLEWRAP
+        self.never_root = isolation.level in (BUBBLEWRAP, UNPRIVILEGED)
         self.limits = limits
-        self.name = "bubblewrap" if isolate else "none (--no-sandbox)"
-        can_drop = os.geteuid() == 0 and (isolate or python_open_to_all())
+        self.name = isolation.description
+        root = os.geteuid() == 0
+        if isolation.level == UNPRIVILEGED and not root:
+            raise SandboxUnavailable("running stages as an unprivileged user needs the grader "
+                                     "to run as root")
+        can_drop = root and (isolation.level != NONE or python_open_to_all())
         self._uid_base = _uid_block() if can_drop else None
         self._stage_uids: dict[str, int] = {}
         self._owned_scratch = scratch is None
         self.scratch = Path(scratch or tempfile.mkdtemp(prefix="mapcourse-slot-"))
-        self.scratch.chmod(0o755)
+        if isolation.level == UNPRIVILEGED:  # the slot's stages only, not other slots'
+            os.chown(self.scratch, 0, self._uid_base)
+            self.scratch.chmod(0o750)
+        else:
+            self.scratch.chmod(0o755)
         self._submission_count = 0
         self._current: tuple[Path, Path] | None = None
         self._process: subprocess.Popen | None = None
@@ -87,8 +99,9 @@ class SandboxRuntime(Runtime):
 
     def _start(self) -> None:
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-        command, environment = zygote_command(self.scratch, theirs.fileno(),
-                                              isolate=self.isolate)
+        command, environment = zygote_command(
+            self.scratch, theirs.fileno(), isolate=self.isolate,
+            python=self.isolation.python, cut_network=self.isolation.level == UNPRIVILEGED)
         self._process = subprocess.Popen(command, pass_fds=[theirs.fileno()], env=environment,
                                          stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                                          stderr=subprocess.PIPE, start_new_session=True)
@@ -146,6 +159,11 @@ class SandboxRuntime(Runtime):
 
     # Submissions and stages -----------------------------------------------------
 
+    @property
+    def gid(self) -> int | None:
+        """The group of the slot's stage processes (the only group its scratch admits)."""
+        return self._uid_base
+
     def uid(self, stage_id: str) -> int | None:
         """The unprivileged uid of a stage's processes (one per stage: kills stay apart)."""
         if self._uid_base is None:
@@ -166,7 +184,6 @@ class SandboxRuntime(Runtime):
             self._submission_count += 1
             name = f"submission-{self._submission_count}"
             copy_submission(submission, self.scratch / name, self.limits)
-            (self.scratch / f"{name}-output").mkdir(mode=0o755)
             self._current = (submission, self.scratch / name)
         name = self._current[1].name
         return str(Path(SANDBOX_ROOT if self.isolate else self.scratch) / name)
@@ -174,7 +191,6 @@ class SandboxRuntime(Runtime):
     def _forget_submission(self) -> None:
         if self._current is not None:
             shutil.rmtree(self._current[1], ignore_errors=True)
-            shutil.rmtree(f"{self._current[1]}-output", ignore_errors=True)
             self._current = None
 
 
@@ -186,6 +202,7 @@ class SandboxSession(StageSession):
         self.directory = directory
         self.stage_id = stage_id
         self.message = ""
+        self.output, self.output_bytes = "", 0
         self.handle = _SandboxHandle(self)
         self._deadline_seconds: float | None = None
         self._deadline: float | None = None
@@ -198,15 +215,6 @@ class SandboxSession(StageSession):
         self.status = "graded" if opened is None else "import-error"
         self.message = opened or ""
 
-    def output(self) -> str:
-        """The start of what the stage's code printed."""
-        path = self.runtime.scratch / f"{Path(self.directory).name}-output" / f"{self.stage_id}.log"
-        try:
-            with open(path, errors="replace") as file:
-                return file.read(OUTPUT_KEEP)
-        except OSError:
-            return ""
-
     def set_deadline(self, seconds: float | None) -> None:
         self._deadline_seconds = seconds
         self._deadline = None if seconds is None else time.monotonic() + seconds
@@ -214,10 +222,9 @@ class SandboxSession(StageSession):
     def _spawn(self) -> str | None:
         """Fork a fresh stage process; None when it imported, else the import error."""
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
-        output_dir = f"{self.directory}-output"
         request = {"op": "fork", "stage": self.stage_id, "directory": self.directory,
-                   "output": f"{output_dir}/{self.stage_id}.log",
-                   "uid": self.runtime.uid(self.stage_id),
+                   "uid": self.runtime.uid(self.stage_id), "gid": self.runtime.gid,
+                   "never_root": self.runtime.never_root,
                    "limits": {"memory_bytes": self.runtime.limits.memory_bytes,
                               "processes": self.runtime.limits.processes,
                               "output_bytes": self.runtime.limits.output_bytes}}
@@ -275,11 +282,18 @@ class SandboxSession(StageSession):
         if pid is None:
             return "ended"
         try:
-            return self.runtime.request({"op": "kill", "pid": pid, "wait": wait,
-                                         "uid": self.runtime.uid(self.stage_id)})["exit"]
+            reply = self.runtime.request({"op": "kill", "pid": pid, "wait": wait,
+                                          "uid": self.runtime.uid(self.stage_id)})
         except SlotBroken:
             self.runtime.restart()
             return "ended"
+        self._keep_output(reply.get("output") or {})
+        return reply["exit"]
+
+    def _keep_output(self, printed: dict) -> None:
+        """Add one process's output to the stage's: the first bytes, and the count."""
+        self.output = (self.output + str(printed.get("head", "")))[:OUTPUT_HEAD_BYTES]
+        self.output_bytes += int(printed.get("bytes", 0))
 
     def close(self) -> None:
         self._kill(wait=False)
@@ -322,4 +336,4 @@ def copy_submission(source: Path, target: Path, limits: Limits) -> None:
 
 def _uid_block() -> int:
     """The first of UID_BLOCK unprivileged uids for this slot, apart from other slots and runs."""
-    return FIRST_UID + (os.getpid() % 100_000) * UID_BLOCK
+    return FIRST_UID + ((os.getpid() * 64 + next(_slots)) % UID_BLOCKS) * UID_BLOCK

@@ -31,6 +31,8 @@ class StageSession(ABC):
     status: str  # "graded", "missing" or "import-error"
     message: str  # for missing and import-error: what the student reads
     handle: StudentHandle
+    output: str = ""  # the start of what the stage's code printed, once closed
+    output_bytes: int = 0  # how many bytes it printed in all
 
     @abstractmethod
     def set_deadline(self, seconds: float | None) -> None:

@@ -1,11 +1,13 @@
 """The fork server that runs inside the sandbox: `python -m mapcourse.sandbox.zygote FD`.
 
 It imports numpy and torch once, then forks one process per (submission, stage) on
-request. A forked stage process starts its own session, sends its output to a capped
-file, takes its resource limits, drops to the slot's unprivileged uid, imports the
-stage file and answers calls (`mapcourse.sandbox.calls.run_call`) on the socket it
-was given, until the trusted side closes it. The zygote also kills on request: the
-stage's process group, then every process of the slot's uid (detached ones too).
+request. A forked stage process starts its own session, writes its stdout and stderr
+into a pipe the zygote drains (`mapcourse.sandbox.output`), takes its resource limits,
+drops to the stage's unprivileged uid, imports the stage file and answers calls
+(`mapcourse.sandbox.calls.run_call`) on the socket it was given, until the trusted side
+closes it. The zygote also kills on request: the stage's process group, then every
+process of the stage's uid (detached ones too); the reply carries the head of what the
+stage printed.
 
 Control messages arrive on the socket FD (SOCK_SEQPACKET), one JSON object each,
 with the stage's socket attached to `fork` requests.
@@ -14,28 +16,36 @@ with the stage's socket attached to `fork` requests.
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import gc
 import importlib.util
 import json
 import os
 import resource
 import select
+import shutil
 import signal
 import socket
 import sys
 
 from mapcourse.sandbox import wire
 from mapcourse.sandbox.calls import build_model, describe_exception, run_call
+from mapcourse.sandbox.output import OutputPipe
 from mapcourse.sandbox.protocol import Model
 from mapcourse.sandbox.session import import_error_message
 
 STAGE_FD = 3
+CLONE_NEWNET = 0x40000000
+SHARED_FOLDERS = ("/tmp", "/var/tmp", "/dev/shm")
 
 
 def warm_up() -> None:
     """Import and exercise what stage code uses, so each fork starts warm."""
     import numpy  # noqa: F401
-    import torch
+    try:
+        import torch
+    except ImportError:  # a course whose stages need no torch, installed without it
+        return
 
     torch.set_num_threads(1)
     model = build_model(Model((2, 2, 1)))
@@ -43,12 +53,27 @@ def warm_up() -> None:
     torch.optim.Adam(model.parameters()).step()
 
 
-def main(control_fd: int) -> None:
+def main(control_fd: int, *, cut_network: bool = False) -> None:
+    """Serve control requests; meanwhile drain every stage process's output pipe.
+
+    With `cut_network` (a zygote started as root outside bubblewrap) it first moves to
+    a network namespace of its own where the kernel allows it, so stage processes have
+    no network either.
+    """
     control = socket.socket(fileno=control_fd)
+    network = _leave_network() if cut_network else "shared"
     warm_up()
     gc.freeze()  # stage processes never collect (nor copy) what the zygote imported
-    control.send(json.dumps({"ready": os.getpid()}).encode())
+    control.send(json.dumps({"ready": os.getpid(), "network": network}).encode())
+    pipes: dict[int, OutputPipe] = {}
     while True:
+        open_pipes = {pipe.fd: pipe for pipe in pipes.values() if pipe.fd >= 0}
+        readable, _, _ = select.select([control, *open_pipes], [], [])
+        for fd in readable:
+            if fd in open_pipes:
+                open_pipes[fd].drain()
+        if control not in readable:
+            continue
         try:
             data, fds, _flags, _address = socket.recv_fds(control, 65536, 1)
         except OSError:
@@ -57,22 +82,39 @@ def main(control_fd: int) -> None:
             return
         request = json.loads(data)
         if request["op"] == "fork":
-            reply = {"pid": fork_stage(control, fds[0], request)}
+            pipe = OutputPipe()
+            pid = fork_stage(control, fds[0], pipe, request)
+            pipe.close_write_end()
+            pipes[pid] = pipe
+            reply = {"pid": pid}
             os.close(fds[0])
         elif request["op"] == "kill":
             reply = {"exit": kill(request["pid"], request["uid"], request.get("wait", True))}
+            pipe = pipes.pop(request["pid"], None)
+            if pipe is not None:
+                pipe.drain()
+                pipe.close()
+                reply["output"] = pipe.summary()
         else:
             reply = {"error": f"unknown op {request['op']!r}"}
         control.send(json.dumps(reply).encode())
 
 
-def fork_stage(control: socket.socket, stage_fd: int, request: dict) -> int:
+def _leave_network() -> str:
+    """Unshare the network namespace (needs CAP_SYS_ADMIN); "cut" or "shared"."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    return "cut" if libc.unshare(CLONE_NEWNET) == 0 else "shared"
+
+
+def fork_stage(control: socket.socket, stage_fd: int, pipe: OutputPipe, request: dict) -> int:
     """Fork the process that serves one stage; returns its pid (also its process group)."""
     pid = os.fork()
     if pid:
         return pid
     try:
         control.close()
+        os.dup2(pipe.write_fd, 1)  # stdio first: the pipe's fd may be STAGE_FD
+        os.dup2(pipe.write_fd, 2)
         os.dup2(stage_fd, STAGE_FD)
         os.closerange(STAGE_FD + 1, 4096)
         os.setsid()
@@ -84,17 +126,13 @@ def fork_stage(control: socket.socket, stage_fd: int, request: dict) -> int:
 
 
 def _enter(request: dict) -> None:
-    """Point stdio at the capped output file, set limits, become the slot's uid."""
+    """Set limits, become the stage's unprivileged uid (stdio is already the pipe)."""
     for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGPIPE):
         signal.signal(sig, signal.SIG_DFL)
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
     null = os.open(os.devnull, os.O_RDONLY)
-    output = os.open(request["output"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
     os.dup2(null, 0)
-    os.dup2(output, 1)
-    os.dup2(output, 2)
     os.close(null)
-    os.close(output)
     os.chdir(request["directory"])
     limits = request["limits"]
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
@@ -104,10 +142,13 @@ def _enter(request: dict) -> None:
         resource.setrlimit(resource.RLIMIT_AS, (limits["memory_bytes"],) * 2)
     uid = request.get("uid")
     if uid is not None:
+        gid = request.get("gid", uid)
         resource.setrlimit(resource.RLIMIT_NPROC, (limits["processes"],) * 2)
         os.setgroups([])
-        os.setgid(uid)
+        os.setgid(gid)
         os.setuid(uid)
+    if request.get("never_root") and 0 in (*os.getresuid(), *os.getresgid()):
+        raise PermissionError("a stage process must not run as root")
     os.environ["HOME"] = request["directory"]
 
 
@@ -121,9 +162,11 @@ def serve(stage: str, directory: str) -> None:
         sys.modules[stage] = module
         spec.loader.exec_module(module)
     except BaseException as error:  # noqa: BLE001 - any failure at import is the student's
+        _flush_output()
         wire.send(STAGE_FD, {"status": "import-error",
                              "message": import_error_message(error, f"{stage}.py")})
         return
+    _flush_output()
     wire.send(STAGE_FD, {"status": "ready"})
     namespace = vars(module)
     while True:
@@ -133,11 +176,20 @@ def serve(stage: str, directory: str) -> None:
             return
         try:
             response = run_call(namespace, request)
+            _flush_output()
             wire.send(STAGE_FD, response)
         except (wire.Closed, BrokenPipeError):
             return
         except BaseException as error:  # noqa: BLE001 - report, then keep serving
             wire.send(STAGE_FD, describe_exception(error))
+
+
+def _flush_output() -> None:
+    """Push what Python buffered for stdout and stderr into the pipe before answering: a
+    stage process ends by SIGKILL, which no buffer outlives."""
+    for stream in (sys.__stdout__, sys.__stderr__):
+        with contextlib.suppress(BaseException):
+            stream.flush()
 
 
 def kill(pid: int, uid: int | None, wait: bool = True) -> str:
@@ -152,8 +204,40 @@ def kill(pid: int, uid: int | None, wait: bool = True) -> str:
     ended = _reap(pid) if wait else "killed"
     if uid is not None and _others_alive(uid, pid):
         sweep(uid)
+    if uid is not None:
+        remove_left_files(uid)
     _reap_finished()
     return ended
+
+
+def remove_left_files(uid: int) -> None:
+    """Delete what `uid` left in the shared temporary folders, as `uid` itself.
+
+    The next submission's stage gets the same uid: it must not find (or trust) files
+    of the previous one. Only the folders' own entries are looked at.
+    """
+    left = []
+    for folder in SHARED_FOLDERS:
+        with contextlib.suppress(OSError), os.scandir(folder) as entries:
+            left += [entry.path for entry in entries
+                     if entry.stat(follow_symlinks=False).st_uid == uid]
+    if not left:
+        return
+    helper = os.fork()
+    if helper == 0:
+        try:
+            os.setgid(uid)
+            os.setuid(uid)
+            for path in left:
+                if os.path.isdir(path) and not os.path.islink(path):
+                    shutil.rmtree(path, ignore_errors=True)
+                else:
+                    with contextlib.suppress(OSError):
+                        os.unlink(path)
+        except BaseException:  # noqa: BLE001
+            pass
+        os._exit(0)
+    os.waitpid(helper, 0)
 
 
 def _others_alive(uid: int, pid: int) -> bool:
@@ -223,4 +307,4 @@ def _reap_finished() -> None:
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]))
+    main(int(sys.argv[1]), cut_network="--cut-network" in sys.argv[2:])
