@@ -55,6 +55,13 @@ def mapcourse(release: Path, *args: str) -> subprocess.CompletedProcess:
     return run_in(release, "mapcourse", *args)
 
 
+def release_cli(*args: str, cwd: Path = ROOT, env: dict[str, str] | None = None
+                ) -> subprocess.CompletedProcess:
+    """`mapcourse release ARGS`, as an instructor runs it in the course."""
+    return subprocess.run([sys.executable, "-m", "mapcourse", "release", *args], cwd=cwd,
+                          env=env, capture_output=True, text=True, timeout=300, check=False)
+
+
 def visible_test_files(course: Course) -> list[Path]:
     return [course.exercises_dir / f"test_{stage.id}.py" for stage in course.stages
             if (course.exercises_dir / f"test_{stage.id}.py").is_file()]

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import subprocess
 import sys
-from pathlib import Path
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -15,12 +13,7 @@ import pytest
 
 from mapcourse.manifest import Course
 from mapcourse.progress.workspace import LOCAL_FILES
-from tests.student.conftest import ROOT, TEXTBOOK, mapcourse, visible_test_files
-
-
-def release_cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "mapcourse", "release", *args], cwd=cwd,
-                          capture_output=True, text=True, timeout=300, check=False)
+from tests.student.conftest import ROOT, TEXTBOOK, mapcourse, release_cli, visible_test_files
 
 
 def test_release_holds_stubs_visible_tests_and_what_a_student_needs(built_release, course):

@@ -1,13 +1,16 @@
 """`pytest` in the release, as a student runs it: the stubs fail, each failure saying the
-function is not implemented yet; the reference solutions pass."""
+function is not implemented yet; the reference solutions pass; a function that never
+returns stops the run at the grader's per-test limit, and the last line names it."""
 
 from __future__ import annotations
 
 import re
 import shutil
+import time
 
 import pytest
 
+from mapcourse.grading.pool import Settings
 from tests.student.conftest import run_in, visible_test_files
 
 pytestmark = pytest.mark.slow
@@ -40,3 +43,33 @@ def test_pytest_passes_with_the_reference_solutions_copied_in(release, course, v
     done = run_in(release, "pytest", "-q", "-p", "no:cacheprovider")
     assert done.returncode == 0, done.stdout[-3000:]
     assert outcome_counts(done.stdout).get("passed", 0) > 0
+
+
+NEVER_RETURNS = """
+
+def grid_mle(heads, tails, grid_size=1001):
+    theta = 0.0
+    while theta < 1:
+        theta *= 2
+"""
+
+
+@pytest.mark.parametrize("command", [[], ["exercises/test_stage1_mle_coin.py"]],
+                         ids=["pytest in the repository", "pytest on one stage's tests"])
+def test_a_function_that_never_returns_is_named_at_the_time_limit(release, course,
+                                                                  visible_tests, command):
+    for stage in course.stages:
+        shutil.copy(course.solutions_dir / stage.filename, release / "exercises" / stage.filename)
+    with (release / "exercises" / "stage1_mle_coin.py").open("a") as stage_file:
+        stage_file.write(NEVER_RETURNS)
+    start = time.monotonic()
+    done = run_in(release, "pytest", "-p", "no:cacheprovider", *command,
+                  timeout=Settings.timeout + 120)
+    took = time.monotonic() - start
+    last = done.stdout.strip().splitlines()[-4:]
+    assert done.returncode == 1, done.stdout[-3000:]
+    assert took >= Settings.timeout
+    assert last[-1] == f"grid_mle did not return within {Settings.timeout:g} s (an infinite loop?)"
+    assert "stage1_mle_coin.py, line" in last[0] and "in grid_mle:" in last[0], last
+    assert last[1].strip() == "while theta < 1:"
+    assert "Stack of" not in done.stdout + done.stderr
