@@ -1,0 +1,3 @@
+def mle(heads, tails):
+    heads, tails = _as_count(heads, "heads"), _as_count(tails, "tails")
+    return heads / (heads + tails)
