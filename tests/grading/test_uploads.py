@@ -1,50 +1,14 @@
-"""Uploads as students make them: stage files nested, split, stale, copied or in notebooks."""
+"""Locating stage files in uploads as students make them: nested, split, stale, copies,
+notebooks."""
 
 import json
 import os
-import zipfile
-from pathlib import Path
 
 import pytest
 
-from mapcourse.grading import render
-from mapcourse.grading.assemble import explain, missing_message, stage_note, write_folder
-from mapcourse.grading.discover import discover
-from mapcourse.grading.results import StageResult, SubmissionResult
+from mapcourse.grading.assemble import missing_message, stage_note, write_folder
 from mapcourse.grading.uploads import locate, notebook_source
-from mapcourse.manifest import load_course
-from mapcourse.stubs import stub_source
-
-COURSE = load_course(Path(__file__).resolve().parents[2])
-STAGES = [stage.id for stage in COURSE.stages]
-
-
-def solution(stage_id: str) -> str:
-    return (COURSE.solutions_dir / f"{stage_id}.py").read_text()
-
-
-def stub(stage_id: str) -> str:
-    return stub_source(solution(stage_id), f"{stage_id}.py")
-
-
-def write(path: Path, text: str) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text)
-    return path
-
-
-def notebook(*cells: str) -> str:
-    """An nbformat 4 notebook: a markdown cell, then `cells` as code cells."""
-    code = [{"cell_type": "code", "source": cell.splitlines(keepends=True), "metadata": {},
-             "outputs": [], "execution_count": None} for cell in cells]
-    return json.dumps({"nbformat": 4, "nbformat_minor": 5, "metadata": {},
-                       "cells": [{"cell_type": "markdown", "source": "# My work",
-                                  "metadata": {}}, *code]})
-
-
-def chosen(upload, stage_id: str) -> str | None:
-    choice = upload.choice(stage_id)
-    return choice.chosen.relative if choice.chosen else None
+from tests.grading.shapes import COURSE, STAGES, chosen, notebook, solution, stub, write
 
 
 def test_stages_split_over_two_folders_are_each_found(tmp_path):
@@ -56,6 +20,24 @@ def test_stages_split_over_two_folders_are_each_found(tmp_path):
     assert [chosen(upload, s) for s in STAGES] == [
         *(f"week1/{s}.py" for s in STAGES[:3]), *(f"week2/code/{s}.py" for s in STAGES[3:])]
     assert stage_note(upload, upload.choice(STAGES[4])) == f"Graded `week2/code/{STAGES[4]}.py`."
+
+
+def test_the_whole_student_repository_grades_its_exercises_without_a_note(tmp_path):
+    repo = tmp_path / "mapcourse-student-main"
+    for stage_id in STAGES:
+        write(repo / "exercises" / f"{stage_id}.py", solution(stage_id))
+        write(repo / "exercises" / f"test_{stage_id}.py", "def test_visible(): pass\n")
+    write(repo / "exercises" / "conftest.py", "")
+    write(repo / "src" / "mapcourse" / "checks.py", "")
+    write(repo / ".mapcourse" / "release.json", json.dumps({"stubs": {}}))
+    write(repo / ".github" / "workflows" / "classroom.yml", "name: Autograding\n")
+    upload = locate(tmp_path, COURSE)
+    assert [chosen(upload, s) for s in STAGES] == [
+        f"mapcourse-student-main/exercises/{s}.py" for s in STAGES]
+    assert [stage_note(upload, choice) for choice in upload.stages] == [""] * len(STAGES)
+    write_folder(upload, tmp_path / "graded")
+    assert (tmp_path / "graded" / f"test_{STAGES[0]}.py").is_file()
+    assert not (tmp_path / "graded" / "src").exists()
 
 
 def test_a_stale_backup_of_stubs_loses_to_the_real_work_and_the_note_says_so(tmp_path):
@@ -133,6 +115,13 @@ def test_a_notebooks_code_cells_in_order_become_the_module_without_magics():
     text = notebook("%matplotlib inline\nimport math\n!pip install numpy\n",
                     "def f(x):\n    %time y = 1\n    return math.sqrt(x)\n")
     assert notebook_source(text) == "import math\ndef f(x):\n    return math.sqrt(x)\n"
+
+
+def test_an_nbgrader_notebooks_test_cells_are_left_out_of_the_module():
+    cells = json.loads(notebook("import math", "assert f(2) == 4", "def f(x):\n    return x"))
+    cells["cells"][2]["metadata"] = {"nbgrader": {"grade": True, "solution": False}}
+    cells["cells"][3]["metadata"] = {"nbgrader": {"grade": False, "solution": True}}
+    assert notebook_source(json.dumps(cells)) == "import math\ndef f(x):\n    return x\n"
 
 
 def test_a_stage_notebook_is_graded_with_a_note(tmp_path):
@@ -218,101 +207,3 @@ def test_helpers_beside_each_stage_file_are_copied_and_a_clash_is_noted(tmp_path
     assert (tmp_path / "graded" / f"{STAGES[0]}.py").read_text() == solution(STAGES[0])
     note = stage_note(upload, upload.choice(STAGES[1]))
     assert "Not copied beside it: `b/helpers.py` (`a/helpers.py` has its name)" in note
-
-
-def test_explain_adds_notes_and_names_the_missing_file_but_keeps_status_and_score(tmp_path):
-    write(tmp_path / "x" / f"{STAGES[0]} (1).py", solution(STAGES[0]))
-    upload = locate(tmp_path, COURSE)
-    result = SubmissionResult("s", tuple(StageResult(s, 10, "missing", message="missing")
-                                         for s in STAGES), 60)
-    explained = explain(result, upload)
-    assert [stage.status for stage in explained.stages] == ["missing"] * 6
-    assert explained.score == 0
-    assert explained.stages[0].note.startswith(f"Graded `x/{STAGES[0]} (1).py`")
-    assert explained.stages[1].message.startswith(f"`{STAGES[1]}.py` is not in the submission")
-    assert explain(result, None) is result
-
-
-def test_gradescope_output_of_a_missing_stage_names_the_file_not_missing_twice():
-    result = SubmissionResult("s", (StageResult(STAGES[2], 10, "missing", message="missing"),),
-                              10)
-    output = json.loads(render.gradescope(result))["tests"][0]["output"]
-    assert output == f"missing: `{STAGES[2]}.py` is missing from the submission."
-
-
-def test_a_note_reaches_gradescope_as_a_test_worth_no_points():
-    stage = StageResult(STAGES[0], 10, "graded", note="Graded `a/x.py`.")
-    tests = json.loads(render.gradescope(SubmissionResult("s", (stage,), 10)))["tests"]
-    assert tests == [{"name": f"{STAGES[0]}: stage file", "score": 0.0, "max_score": 0.0,
-                      "output": "Graded `a/x.py`.", "visibility": "visible"}]
-
-
-def test_mapcourse_grade_keeps_flat_folders_and_locates_nested_ones(tmp_path):
-    write(tmp_path / "class" / "flat" / f"{STAGES[0]}.py", solution(STAGES[0]))
-    write(tmp_path / "class" / "flat" / "sub" / f"{STAGES[1]}.py", solution(STAGES[1]))
-    write(tmp_path / "class" / "nested" / "hw" / f"{STAGES[0]}.py", solution(STAGES[0]))
-    flat, nested = discover([tmp_path / "class"], COURSE)
-    assert flat.upload is None
-    assert nested.upload is not None and chosen(nested.upload, STAGES[0]) == f"hw/{STAGES[0]}.py"
-
-
-def test_mapcourse_grade_takes_a_folder_of_copies_and_notebooks_as_one_submission(tmp_path):
-    write(tmp_path / "alice" / f"{STAGES[0]} (1).py", solution(STAGES[0]))
-    (submission,) = discover([tmp_path / "alice"], COURSE)
-    assert submission.id == "alice" and chosen(submission.upload, STAGES[0])
-
-
-def macos_zip(tmp_path: Path, files: dict[str, str]) -> Path:
-    """Gradescope's /autograder/submission after unzipping a zip made by macOS's Finder."""
-    archive = tmp_path / "upload.zip"
-    with zipfile.ZipFile(archive, "w") as upload:
-        for name, text in files.items():
-            upload.writestr(name, text)
-            folder, _, base = name.rpartition("/")
-            upload.writestr(f"__MACOSX/{folder}/._{base}", "\x00\x05\x16\x07")
-    root = tmp_path / "autograder"
-    zipfile.ZipFile(archive).extractall(root / "submission")
-    return root
-
-
-def run_autograder(root: Path) -> dict:
-    from mapcourse.gradescope import run_autograder
-
-    run_autograder(root)
-    return json.loads((root / "results" / "results.json").read_text())
-
-
-def stage_tests(results: dict, stage_id: str) -> list[dict]:
-    return [test for test in results["tests"] if test["name"].startswith(f"{stage_id}:")]
-
-
-@pytest.mark.slow
-def test_split_folders_copies_and_a_notebook_get_full_marks_through_the_autograder(tmp_path):
-    files = {"hw/part1/helpers.py": solution(STAGES[0]),
-             f"hw/part1/{STAGES[0]}.py": "from helpers import grid_mle, log_likelihood, mle\n",
-             f"hw/part1/{STAGES[1]}.py": solution(STAGES[1]),
-             f"hw/part1/{STAGES[2]}.py": solution(STAGES[2]),
-             "hw/part2/helpers.py": "UNUSED = True\n",
-             f"hw/part2/{STAGES[3]}.py": solution(STAGES[3]),
-             f"hw/part2/{STAGES[4]} (1).py": solution(STAGES[4]),
-             f"hw/part2/{STAGES[5]}.ipynb": notebook("%matplotlib inline", solution(STAGES[5]))}
-    results = run_autograder(macos_zip(tmp_path, files))
-    assert results["score"] == COURSE.max_score, [t for t in results["tests"]
-                                                  if t["score"] < t["max_score"]]
-    notes = {stage_id: [t["output"] for t in stage_tests(results, stage_id)
-                        if t["name"].endswith("stage file")] for stage_id in STAGES}
-    assert notes[STAGES[3]][0].startswith(f"Graded `hw/part2/{STAGES[3]}.py`.")
-    assert "(1).py` as" in notes[STAGES[4]][0] and "code cells" in notes[STAGES[5]][0]
-
-
-@pytest.mark.slow
-def test_stale_stubs_beside_the_work_lose_to_it_and_alone_still_score_zero(tmp_path):
-    files = {f"backup/{stage_id}.py": stub(stage_id) for stage_id in STAGES}
-    files |= {f"exercises/{stage_id}.py": solution(stage_id) for stage_id in STAGES[:5]}
-    results = run_autograder(macos_zip(tmp_path, files))
-    stage_points = COURSE.stages[5].points
-    assert results["score"] == COURSE.max_score - stage_points
-    note = stage_tests(results, STAGES[0])[0]
-    assert note["max_score"] == 0 and f"Ignored `backup/{STAGES[0]}.py` (an untouched stub)" \
-        in note["output"]
-    assert sum(t["score"] for t in stage_tests(results, STAGES[5])) == 0

@@ -31,8 +31,12 @@ def write_folder(upload: Upload, target: Path) -> None:
     """Write the submission folder of `upload` into the new folder `target`."""
     target.mkdir()
     for choice in upload.stages:
-        if choice.chosen is not None:
+        if choice.chosen is None:
+            continue
+        if choice.chosen.kind == "notebook":
             (target / choice.filename).write_text(stage_source(choice.chosen), encoding="utf-8")
+        else:  # byte for byte, as a flat submission's file reaches the sandbox
+            shutil.copyfile(choice.chosen.path, target / choice.filename)
     for name, relative in upload.helpers.items():
         (target / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(upload.root / relative, target / name)

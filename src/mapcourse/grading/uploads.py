@@ -101,19 +101,26 @@ def _tree(source: str) -> str:
 
 
 def notebook_source(text: str) -> str:
-    """A notebook's code cells, in order, as one module; IPython's `%` and `!` lines dropped.
+    """A notebook's code cells, in order, as one module; IPython's `%` and `!` lines dropped,
+    and so are nbgrader's test cells (graded, not a solution): they test the module.
 
     Raises ValueError when `text` is not a notebook (nbformat 4's JSON).
     """
     try:
         cells = json.loads(text)["cells"]
         sources = ["".join(cell["source"]) if isinstance(cell["source"], list)
-                   else str(cell["source"]) for cell in cells if cell.get("cell_type") == "code"]
+                   else str(cell["source"]) for cell in cells
+                   if cell.get("cell_type") == "code" and not _test_cell(cell)]
     except (ValueError, KeyError, TypeError, AttributeError) as error:
         raise ValueError(f"not a notebook ({type(error).__name__}: {error})") from None
     lines = [line for cell in sources for line in cell.splitlines()
              if not line.lstrip().startswith(("%", "!"))]
     return "\n".join(lines) + "\n"
+
+
+def _test_cell(cell: dict) -> bool:
+    grading = cell.get("metadata", {}).get("nbgrader", {})
+    return bool(grading.get("grade")) and not grading.get("solution")
 
 
 def stage_source(candidate: Candidate) -> str:
