@@ -1,29 +1,111 @@
 """Visible tests, stage 6: from MAP to the full posterior (run `pytest` here)."""
 
+import math
+
+import numpy as np
 import pytest
 from stage6_beta_bayes import beta_map, beta_posterior, posterior_mean
 
-from mapcourse.checks import expect_close
+from mapcourse.checks import expect, expect_close, expect_float
+
+CONJUGATE = "Beta(a, b) after heads heads and tails tails is Beta(a + heads, b + tails)"
+FUNCTIONS = [beta_posterior, beta_map, posterior_mean]
 
 
-def test_three_heads_turn_beta_2_2_into_beta_5_2():
-    a_post, b_post = beta_posterior(2, 2, 3, 0)
-    expect_close(a_post, 5.0, call="beta_posterior(2, 2, 3, 0)[0]",
-                 concept="The heads add to a: 2 + 3 = 5.")
-    expect_close(b_post, 2.0, call="beta_posterior(2, 2, 3, 0)[1]",
-                 concept="No tails: b stays 2.")
+def expect_pair(got, *, call):
+    """got is a tuple of two Python floats."""
+    expect(isinstance(got, tuple) and len(got) == 2,
+           f"{call} returned {got!r}; expected a tuple (a', b') of two floats.")
+    return (expect_float(got[0], call=f"{call}[0]", concept=f"{CONJUGATE}, as floats."),
+            expect_float(got[1], call=f"{call}[1]", concept=f"{CONJUGATE}, as floats."))
 
 
-def test_the_prior_pulls_the_map_of_three_heads_down_to_0_8():
-    expect_close(beta_map(2, 2, 3, 0), 0.8, call="beta_map(2, 2, 3, 0)",
-                 concept="The mode of Beta(5, 2) is (5 - 1) / (5 + 2 - 2) = 0.8.")
+@pytest.mark.parametrize(("a", "b", "heads", "tails", "expected"), [
+    (2, 2, 3, 0, (5.0, 2.0)), (1, 3, 2, 5, (3.0, 8.0)), (0.5, 0.5, 0, 0, (0.5, 0.5)),
+], ids=["three heads turn Beta(2, 2) into Beta(5, 2)", "heads add to a, tails to b",
+        "no flips leave the prior"])
+def test_beta_posterior_adds_heads_to_a_and_tails_to_b(a, b, heads, tails, expected):
+    call = f"beta_posterior({a}, {b}, {heads}, {tails})"
+    a_post, b_post = expect_pair(beta_posterior(a, b, heads, tails), call=call)
+    expect_close(a_post, expected[0], call=f"{call}[0]", concept=f"{CONJUGATE}: heads add to a.")
+    expect_close(b_post, expected[1], call=f"{call}[1]", concept=f"{CONJUGATE}: tails add to b.")
 
 
-def test_laplace_rule_of_succession_predicts_four_fifths():
-    expect_close(posterior_mean(1, 1, 3, 0), 0.8, call="posterior_mean(1, 1, 3, 0)",
-                 concept="Under a flat prior, 3 heads give Beta(4, 1), whose mean is 4/5.")
+@pytest.mark.parametrize(("a", "b", "name"), [(0, 2, "a"), (1, -1.5, "b"), (2, 0.0, "b")],
+                         ids=["a is zero", "b is negative", "b is zero"])
+def test_beta_posterior_needs_positive_prior_parameters(refuses, a, b, name):
+    refuses(beta_posterior, a, b, 2, 1, names=name,
+            concept="Beta(a, b) is a distribution only when a > 0 and b > 0.")
 
 
-def test_a_flat_posterior_has_no_single_map():
+@pytest.mark.parametrize("function", FUNCTIONS, ids=lambda function: function.__name__)
+@pytest.mark.parametrize(("heads", "tails", "name"), [
+    (-1, 0, "heads"), (1, 0.5, "tails"), (math.nan, 2, "heads"),
+], ids=["negative heads", "fractional tails", "nan heads"])
+def test_flip_counts_are_non_negative_whole_numbers(refuses, function, heads, tails, name):
+    refuses(function, 2, 2, heads, tails, names=name,
+            concept="Flip counts are non-negative whole numbers.")
+
+
+def test_whole_valued_floats_and_numpy_integers_are_counts():
+    for heads, tails in ((2.0, 3.0), (np.int64(2), np.int64(3))):
+        call = f"beta_posterior(1, 1, {heads!r}, {tails!r})"
+        a_post, b_post = expect_pair(beta_posterior(1, 1, heads, tails), call=call)
+        expect_close(a_post, 3.0, call=f"{call}[0]",
+                     concept="A float with a whole value, or a numpy integer, is a valid count.")
+        expect_close(b_post, 4.0, call=f"{call}[1]",
+                     concept="A float with a whole value, or a numpy integer, is a valid count.")
+
+
+@pytest.mark.parametrize(("a", "b", "heads", "tails", "expected"), [
+    (2, 2, 3, 0, 0.8), (2, 3, 4, 1, 0.625), (1.5, 3, 0, 0, 0.2),
+], ids=["the prior pulls three heads down to 0.8", "Beta(6, 4) peaks at 5/8",
+        "a' = 1.5 is still an interior mode"])
+def test_beta_map_is_the_interior_mode_when_both_parameters_exceed_one(a, b, heads, tails,
+                                                                       expected):
+    call = f"beta_map({a}, {b}, {heads}, {tails})"
+    got = expect_float(beta_map(a, b, heads, tails), call=call)
+    expect_close(got, expected, call=call,
+                 concept="When a' and b' both exceed 1 the mode of Beta(a', b') is "
+                         "(a'-1)/(a'+b'-2), not the mean a'/(a'+b').")
+
+
+@pytest.mark.parametrize(("a", "b", "heads", "tails", "expected"), [
+    (1, 3, 0, 0, 0.0), (0.5, 2, 0, 1, 0.0), (1, 0.5, 0, 0, 1.0), (4, 1, 0, 0, 1.0),
+    (2, 0.5, 0, 0, 1.0), (1, 1, 0, 6, 0.0),
+], ids=["a' = 1 below b'", "a' below 1 below b'", "b' below 1 = a'", "b' = 1 below a'",
+        "b' below 1 below a'", "a flat prior and tails only"])
+def test_beta_map_sits_at_an_end_when_one_parameter_is_at_most_one(a, b, heads, tails, expected):
+    call = f"beta_map({a}, {b}, {heads}, {tails})"
+    got = expect_float(beta_map(a, b, heads, tails), call=call)
+    side = "0.0 when a' <= 1 <= b'" if expected == 0.0 else "1.0 when b' <= 1 <= a'"
+    expect_close(got, expected, call=call,
+                 concept="When one parameter is <= 1 and the other >= 1 (not both 1) the Beta "
+                         f"density is largest at an end of [0, 1]: the mode is {side}.")
+
+
+@pytest.mark.parametrize(("a", "b"), [(1, 1), (0.5, 0.8)],
+                         ids=["a flat posterior", "both parameters below one"])
+def test_a_flat_or_two_peaked_posterior_has_no_single_map(a, b):
     with pytest.raises(ValueError):
-        beta_map(1, 1, 0, 0)
+        beta_map(a, b, 0, 0)
+
+
+@pytest.mark.parametrize(("a", "b", "heads", "tails", "expected"), [
+    (1, 1, 3, 0, 0.8), (2, 3, 4, 1, 0.6), (2, 2, 3, 0, 5 / 7),
+], ids=["Laplace's rule of succession predicts four fifths", "the prior counts too",
+        "the source coin's full posterior"])
+def test_posterior_mean_is_a_over_a_plus_b(a, b, heads, tails, expected):
+    call = f"posterior_mean({a}, {b}, {heads}, {tails})"
+    got = expect_float(posterior_mean(a, b, heads, tails), call=call)
+    expect_close(got, expected, call=call,
+                 concept="The mean of Beta(a', b') is a'/(a'+b'), the probability that the next "
+                         "flip lands heads; the -1 terms belong to the mode.")
+
+
+def test_map_with_a_flat_prior_is_the_mle():
+    expect_close(beta_map(1, 1, 7, 3), 0.7, call="beta_map(1, 1, 7, 3)",
+                 concept="Under Beta(1, 1) the posterior is proportional to the likelihood, so "
+                         "the MAP is the MLE heads / (heads + tails).")
+    expect_close(beta_map(1, 1, 3, 0), 1.0, call="beta_map(1, 1, 3, 0)",
+                 concept="Under a flat prior three heads give the MLE's answer, 1.0.")
