@@ -16,8 +16,9 @@ else:  # Python 3.10 (Gradescope's default image): the same parser, from PyPI
 
 import pytest
 
-from mapcourse.grading.pool import Settings
-from mapcourse.timelimit import Hang, hang
+from mapcourse.progress.watchdog import from_frame, hang_message
+from mapcourse.terms import TEST_TIME_LIMIT
+from mapcourse.timelimit import report, students_folder
 
 STAGE = '''
 import threading
@@ -38,7 +39,7 @@ def _iterate(x):
 def test_pyproject_runs_the_time_limit_plugin_at_the_graders_limit(built_release):
     config = tomllib.loads((built_release / "pyproject.toml").read_text())
     options = config["tool"]["pytest"]["ini_options"]
-    assert float(options["timeout"]) == Settings.timeout
+    assert float(options["timeout"]) == TEST_TIME_LIMIT
     assert options["timeout_method"] == "thread"
     assert options["addopts"] == ["-p", "mapcourse.timelimit"]
     assert any(need.startswith("pytest-timeout") for need in config["project"]["dependencies"])
@@ -50,7 +51,7 @@ def test_exercises_pytest_ini_keeps_its_options_and_adds_the_limit(built_release
     released.read(built_release / "exercises" / "pytest.ini")
     original.read(course.exercises_dir / "pytest.ini")
     options = released["pytest"]
-    assert float(options["timeout"]) == Settings.timeout
+    assert float(options["timeout"]) == TEST_TIME_LIMIT
     assert options["timeout_method"] == "thread"
     assert options["addopts"].split() == [*original["pytest"].get("addopts", "").split(),
                                           "-p", "mapcourse.timelimit"]
@@ -86,12 +87,34 @@ def stuck_in_a_helper(tmp_path: Path):
     worker.join()
 
 
-def test_hang_names_the_function_the_test_called_and_the_line_running(stuck_in_a_helper,
-                                                                      tmp_path):
-    found = hang(stuck_in_a_helper, tmp_path, tmp_path)
-    assert found == Hang("solve", "_iterate", "exercises/stage9_stuck.py", 12, "stuck.wait()")
-    assert found.summary(10.0) == "solve did not return within 10 s (an infinite loop?)"
+def test_report_ends_naming_the_function_the_test_called(stuck_in_a_helper, tmp_path):
+    folder = tmp_path / "exercises"
+    found = from_frame(stuck_in_a_helper, folder)
+    lines = report("exercises/test_stage9.py::test_solve", found, 10.0, "", folder).splitlines()
+    assert lines[-1] == hang_message(found, 10.0)
+    assert lines[-1].startswith("solve(1) did not return within 10 s: it was running line 12 "
+                                "of stage9_stuck.py, in _iterate.")
+    assert lines[-3:-1] == ["stage9_stuck.py, line 12:", "    stuck.wait()"]
+    assert "exercises/test_stage9.py::test_solve was stopped at the limit of 10 s" in lines[2]
 
 
-def test_code_outside_the_students_folder_is_not_the_students(stuck_in_a_helper, tmp_path):
-    assert hang(stuck_in_a_helper, tmp_path / "elsewhere", tmp_path) is None
+def test_report_shows_the_end_of_what_the_test_printed(stuck_in_a_helper, tmp_path):
+    folder = tmp_path / "exercises"
+    printed = "".join(f"step {step}\n" for step in range(1000))
+    text = report("test_x", from_frame(stuck_in_a_helper, folder), 10.0, printed, folder)
+    assert "step 999" in text and "step 989" not in text
+
+
+def test_a_hang_in_the_tests_own_code_is_not_blamed_on_the_student(stuck_in_a_helper, tmp_path):
+    elsewhere = tmp_path / "elsewhere"
+    found = from_frame(stuck_in_a_helper, elsewhere)
+    assert found is None
+    last = report("test_x", found, 10.0, "", elsewhere).splitlines()[-1]
+    assert last == hang_message(None, 10.0) and "the test's own code" in last
+
+
+def test_the_students_folder_is_where_check_finds_the_stage_files(built_release, monkeypatch):
+    monkeypatch.delenv("MAPCOURSE_STAGE_DIR", raising=False)
+    monkeypatch.delenv("MAPCOURSE_ROOT", raising=False)
+    test_file = built_release / "exercises" / "test_stage1_mle_coin.py"
+    assert students_folder(test_file) == (built_release / "exercises").resolve()

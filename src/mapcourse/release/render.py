@@ -17,16 +17,16 @@ if sys.version_info >= (3, 11):
 else:  # Python 3.10 (Gradescope's default image): the same parser, from PyPI
     import tomli as tomllib
 
-from mapcourse.grading.pool import Settings
 from mapcourse.manifest import Course, Stage
 from mapcourse.progress.runner import visible_tests
 from mapcourse.progress.workspace import FOLDER, LOCAL_FILES, page_link
+from mapcourse.terms import TEST_TIME_LIMIT
 
 TEMPLATES = files("mapcourse") / "templates" / "student"
 DERIVATIONS = "derivations"  # the release's folder of written derivations, one file a stage
 # pytest-timeout's options in the release: the grader's per-test limit; the thread method
 # works on every platform, and the plugin names the function that did not return.
-TIME_LIMIT = {"timeout": f"{Settings.timeout:g}", "timeout_method": "thread"}
+TIME_LIMIT = {"timeout": f"{TEST_TIME_LIMIT:g}", "timeout_method": "thread"}
 TIME_LIMIT_PLUGIN = "mapcourse.timelimit"
 
 
