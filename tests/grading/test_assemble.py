@@ -40,6 +40,17 @@ def test_a_note_reaches_gradescope_as_a_test_worth_no_points():
                       "output": "Graded `a/x.py`.", "visibility": "visible"}]
 
 
+def test_feedback_shows_the_note_and_the_missing_file_it_expected():
+    stages = (StageResult(STAGES[0], 10, "graded", note="Graded `a/x.py`."),
+              StageResult(STAGES[1], 10, "missing", message="missing"),
+              *(StageResult(stage_id, 10, "missing", message="`y.py` is not there.")
+                for stage_id in STAGES[2:]))
+    text = render.feedback(SubmissionResult("s", stages, 60), COURSE)
+    assert "> Graded `a/x.py`." in text
+    assert f"`{STAGES[1]}.py` is missing from the submission." in text
+    assert "`y.py` is not there." in text
+
+
 def macos_zip(tmp_path: Path, files: dict[str, str]) -> Path:
     """Gradescope's /autograder/submission after unzipping a zip made by macOS's Finder."""
     archive = tmp_path / "upload.zip"
