@@ -17,10 +17,10 @@ from pathlib import Path
 
 import pytest
 
-from mapcourse.progress import server
+from mapcourse.progress import processes, server
 from tests.student.conftest import WRONG_MLE, row, stage_file, student_env
 
-pytestmark = pytest.mark.skipif(not server.FORK, reason="the helper forks: Linux only")
+pytestmark = pytest.mark.skipif(not processes.can_fork(), reason="the helper forks: Linux only")
 
 
 @pytest.fixture
@@ -145,6 +145,7 @@ def test_no_helper_is_used_or_started_when_switched_off(student, helper_dir):
 
 
 def test_the_switch_and_ci_decide_whether_a_helper_is_used(monkeypatch):
+    monkeypatch.delenv(processes.NO_FORK, raising=False)
     monkeypatch.delenv("CI", raising=False)
     monkeypatch.delenv("MAPCOURSE_CHECK_SERVER", raising=False)
     assert server.enabled()
@@ -156,6 +157,13 @@ def test_the_switch_and_ci_decide_whether_a_helper_is_used(monkeypatch):
     assert server.enabled()
     monkeypatch.setenv("MAPCOURSE_CHECK_SERVER", "0")
     monkeypatch.delenv("CI")
+    assert not server.enabled()
+
+
+def test_no_helper_where_stages_do_not_fork(monkeypatch):
+    monkeypatch.setenv("MAPCOURSE_CHECK_SERVER", "1")
+    assert server.enabled()
+    monkeypatch.setenv(processes.NO_FORK, "1")
     assert not server.enabled()
 
 
