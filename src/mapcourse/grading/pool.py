@@ -20,6 +20,8 @@ from pathlib import Path
 
 from mapcourse.grading.assemble import explain, submission_folder
 from mapcourse.grading.discover import Submission
+from mapcourse.grading.limits import STAGE_BUDGET
+from mapcourse.grading.plugin import HiddenSuiteError
 from mapcourse.grading.replay import Examples, record_examples
 from mapcourse.grading.results import GradeReport, StageResult, SubmissionResult, TestResult
 from mapcourse.grading.runner import HiddenSuites, grade_submission
@@ -31,13 +33,14 @@ from mapcourse.terms import TEST_TIME_LIMIT
 
 @dataclass(frozen=True)
 class Settings:
-    """How to grade: isolation, limits, per-test timeout, parallel jobs."""
+    """How to grade: isolation, limits, per-test timeout, per-stage budget, parallel jobs."""
 
     isolate: bool = True  # False: the instructor's --no-sandbox (code they trust)
     isolation: Isolation | None = None  # None: the strongest the machine allows
     limits: Limits = Limits()
     timeout: float = TEST_TIME_LIMIT
     jobs: int = 1
+    stage_budget: float | None = STAGE_BUDGET
 
 
 _worker: dict = {}
@@ -145,11 +148,15 @@ class _Grader:
         course = self.course
         try:
             if self.suites is None:
-                self.suites = HiddenSuites(course, self.settings.timeout, self.examples)
+                self.suites = HiddenSuites(course, self.settings.timeout, self.examples,
+                                           stage_budget=self.settings.stage_budget)
             with submission_folder(submission) as folder:
                 result = grade_submission(course, folder, self.runtime,
                                           submission_id=submission.id, suites=self.suites)
             return explain(result, submission.upload)
+        except HiddenSuiteError:  # the course's fault, for its staff: its text quotes the suite
+            self.close()
+            raise
         except Exception as error:  # noqa: BLE001 - the submission still gets its row
             self.runtime.restart()
             self.close()  # the next submission gets freshly collected suites
