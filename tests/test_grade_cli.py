@@ -122,11 +122,12 @@ def test_the_table_is_for_people(small_class):
     (["{empty}"], "holds no submission"),
     (["{class}", "--format", "xml"], "unknown format"),
     (["{class}", "--jobs", "0"], "--jobs must be at least 1"),
+    (["{class}", "--stage-budget", "0"], "--stage-budget and --memory must be positive"),
     (["{class}", "--out", "/proc/no-such-folder/x"], "cannot be written"),
     (["{class}", "--out", "{class}/grades"], "overlaps the graded folder"),
     (["{class}", "--out", "pyproject.toml"], "is a file"),
 ], ids=["missing path", "a file", "an empty folder", "unknown format", "zero jobs",
-        "unwritable out", "out inside the class", "out is a file"])
+        "no stage budget", "unwritable out", "out inside the class", "out is a file"])
 def test_bad_input_is_one_line_exit_2_and_nothing_written(tmp_path, args, says):
     class_dir = tmp_path / "class"
     (class_dir / "alice").mkdir(parents=True)

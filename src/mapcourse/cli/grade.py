@@ -15,6 +15,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedCo
 from mapcourse.cli import UsageError
 from mapcourse.grading import export, render
 from mapcourse.grading.discover import DiscoveryError, discover
+from mapcourse.grading.limits import STAGE_BUDGET
 from mapcourse.manifest import CourseNotFound, load_course
 from mapcourse.terms import TEST_TIME_LIMIT
 
@@ -37,6 +38,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--timeout", type=float, default=TEST_TIME_LIMIT, metavar="SECONDS",
                         help=f"time limit of one test (default {TEST_TIME_LIMIT:g}); a test "
                              "group stops at its first timeout")
+    parser.add_argument("--stage-budget", type=float, default=STAGE_BUDGET, metavar="SECONDS",
+                        help=f"time all the tests of one stage may take together (default "
+                             f"{STAGE_BUDGET:g}); past it the stage's remaining test groups "
+                             "fail with a message naming the budget")
     parser.add_argument("--memory", type=float, default=4.0, metavar="GIB",
                         help="address-space limit of a stage process in GiB (default 4)")
     parser.add_argument("--no-sandbox", action="store_true",
@@ -56,8 +61,8 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"unknown format {args.format!r}: use --format table or --format json")
     if args.jobs < 1:
         raise UsageError(f"--jobs must be at least 1, got {args.jobs}")
-    if args.timeout <= 0 or args.memory <= 0:
-        raise UsageError("--timeout and --memory must be positive")
+    if args.timeout <= 0 or args.memory <= 0 or args.stage_budget <= 0:
+        raise UsageError("--timeout, --stage-budget and --memory must be positive")
     try:
         course = load_course()
         submissions = discover(args.paths, course)
@@ -72,7 +77,8 @@ def run(args: argparse.Namespace) -> int:
     if isolation.level == UNPRIVILEGED:
         print(f"mapcourse grade: student code is {isolation.description}", file=sys.stderr)
     settings = Settings(isolation=isolation, timeout=args.timeout, jobs=args.jobs,
-                        limits=Limits(memory_bytes=int(args.memory * GiB)))
+                        limits=Limits(memory_bytes=int(args.memory * GiB)),
+                        stage_budget=args.stage_budget)
     if args.no_sandbox:
         print("mapcourse grade: WARNING: --no-sandbox: student code runs without isolation "
               "(own processes, but it can read and write your files and use the network)",
