@@ -59,6 +59,8 @@ def _stop(item: pytest.Item, settings: Any, test_thread: int) -> None:
         folder = students_folder(Path(item.path))
         found = from_frame(sys._current_frames().get(test_thread), folder)
         terminal.write("\n" + report(item.nodeid, found, settings.timeout, printed, folder))
+    except Exception:  # noqa: BLE001 - the run must still end, and say why
+        terminal.write(f"\n{item.nodeid} did not finish within {settings.timeout:g} s\n")
     finally:
         terminal.flush()
         sys.stdout.flush()
