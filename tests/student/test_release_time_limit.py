@@ -4,6 +4,7 @@ configurations, and a report that names the student's function that did not retu
 from __future__ import annotations
 
 import configparser
+import dataclasses
 import importlib.util
 import sys
 import threading
@@ -17,6 +18,7 @@ else:  # Python 3.10 (Gradescope's default image): the same parser, from PyPI
 import pytest
 
 from mapcourse.progress.watchdog import from_frame, hang_message
+from mapcourse.release.render import pytest_ini
 from mapcourse.terms import TEST_TIME_LIMIT
 from mapcourse.timelimit import report, students_folder
 
@@ -55,6 +57,20 @@ def test_exercises_pytest_ini_keeps_its_options_and_adds_the_limit(built_release
     assert options["timeout_method"] == "thread"
     assert options["addopts"].split() == [*original["pytest"].get("addopts", "").split(),
                                           "-p", "mapcourse.timelimit"]
+
+
+@pytest.mark.parametrize(("given", "expected"), [
+    (None, "[pytest]\n{limit}addopts = -p mapcourse.timelimit\n"),
+    ("[other]\nx = 1", "[other]\nx = 1\n\n[pytest]\n{limit}addopts = -p mapcourse.timelimit\n"),
+    ("# [pytest] below\n[pytest]\naddopts = -q\n[last]\ny = 2\n",
+     "# [pytest] below\n[pytest]\n{limit}addopts = -q -p mapcourse.timelimit\n[last]\ny = 2\n"),
+], ids=["no pytest.ini", "no [pytest] section", "a [pytest] section between others"])
+def test_the_limit_goes_into_the_pytest_section_only(course, tmp_path, given, expected):
+    if given is not None:
+        (tmp_path / "pytest.ini").write_text(given)
+    limit = f"timeout = {TEST_TIME_LIMIT:g}\ntimeout_method = thread\n"
+    released = pytest_ini(dataclasses.replace(course, exercises_dir=tmp_path))
+    assert released == expected.format(limit=limit)
 
 
 def test_the_plugin_ships_with_the_release(built_release):

@@ -128,18 +128,21 @@ def pytest_ini(course: Course) -> str:
     """The course's exercises/pytest.ini with the time limit added to its [pytest] section
     (pytest reads it, not pyproject.toml, when it is given files of exercises/)."""
     path = course.exercises_dir / "pytest.ini"
-    text = path.read_text() if path.is_file() else ""
-    if not re.search(r"^\[pytest\][ \t]*$", text, re.M):
-        text = f"{text.rstrip()}\n\n[pytest]\n".lstrip()
-    section = text[text.index("[pytest]"):].split("\n[", 1)[0]
-    plugin = f"-p {TIME_LIMIT_PLUGIN}"
-    if found := re.search(r"^addopts[ \t]*=.*$", section, re.M):
-        options = section.replace(found.group(0), f"{found.group(0)} {plugin}", 1)
+    text = path.read_text().rstrip() if path.is_file() else ""
+    text += "\n" if text else ""
+    header = re.compile(r"^\[pytest\][ \t]*\n", re.M)
+    if not header.search(text):
+        text += "\n[pytest]\n" if text else "[pytest]\n"
+    start = header.search(text).end()  # type: ignore[union-attr]
+    following = re.search(r"^\[", text[start:], re.M)
+    end = start + following.start() if following else len(text)
+    body, plugin = text[start:end], f"-p {TIME_LIMIT_PLUGIN}"
+    if found := re.search(r"^addopts[ \t]*=.*$", body, re.M):
+        body = body.replace(found.group(0), f"{found.group(0)} {plugin}", 1)
     else:
-        options = section.replace("[pytest]\n", f"[pytest]\naddopts = {plugin}\n", 1)
-    options = options.replace("[pytest]\n", "[pytest]\n" + "".join(
-        f"{key} = {value}\n" for key, value in TIME_LIMIT.items()), 1)
-    return text.replace(section, options, 1)
+        body = f"addopts = {plugin}\n{body}"
+    limit = "".join(f"{key} = {value}\n" for key, value in TIME_LIMIT.items())
+    return text[:start] + limit + body + text[end:]
 
 
 def gitignore() -> str:
