@@ -3,7 +3,9 @@
     python bench/check_speed.py [--repeat 3]
 
 Builds the student release, copies the reference solutions into exercises/ (so every
-stage runs all its visible tests), then times, side by side in this run:
+stage runs all its visible tests), then times, side by side in this run, each both with
+stages forked from `check` (Linux) and in a fresh Python per stage (macOS, Windows, or
+MAPCOURSE_CHECK_NO_FORK=1), the second as a ratio of the first:
 
 - `check` on the untouched stubs (nothing runs: every stage is "not started");
 - a full `check` after every stage file changed (no stored result can be reused);
@@ -11,7 +13,7 @@ stage runs all its visible tests), then times, side by side in this run:
 - under `check --watch`, a full re-check after every stage file changed: the watcher
   keeps pytest, numpy and torch imported, so only the tests themselves run;
 - a full `check` after every stage file changed, answered by the warm helper that an
-  earlier check left running (mapcourse.progress.server).
+  earlier check left running (mapcourse.progress.server; forking only).
 
 The median of `--repeat` runs of each is reported.
 """
@@ -34,22 +36,26 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from mapcourse.manifest import load_course  # noqa: E402
+from mapcourse.progress.processes import NO_FORK  # noqa: E402
 from mapcourse.release import build_release  # noqa: E402
 
 
-def environment(clone: Path, helper: bool = False) -> dict[str, str]:
+def environment(clone: Path, helper: bool = False, fork: bool = True) -> dict[str, str]:
     """A student's: the release's src/ on the path, and Python caching bytecode as usual;
-    with `helper`, the warm check helper on (its socket in the clone's scratch folder)."""
+    with `helper`, the warm check helper on (its socket in the clone's scratch folder);
+    without `fork`, a fresh Python per stage."""
     keep = {key: value for key, value in os.environ.items() if key not in (
         "MAPCOURSE_ROOT", "MAPCOURSE_STAGE_DIR", "PYTHONPATH", "PYTHONDONTWRITEBYTECODE")}
     return keep | {"PYTHONPATH": str(clone / "src"), "MAPCOURSE_CHECK_SERVER": str(int(helper)),
-                   "MAPCOURSE_CHECK_SERVER_DIR": str(clone.parent / "helper")}
+                   "MAPCOURSE_CHECK_SERVER_DIR": str(clone.parent / "helper"),
+                   NO_FORK: "" if fork else "1"}
 
 
-def check(clone: Path, helper: bool = False) -> float:
+def check(clone: Path, helper: bool = False, fork: bool = True) -> float:
     start = time.perf_counter()
     subprocess.run([sys.executable, "-m", "mapcourse", "check"], cwd=clone,
-                   env=environment(clone, helper), capture_output=True, check=False, timeout=600)
+                   env=environment(clone, helper, fork), capture_output=True, check=False,
+                   timeout=600)
     return time.perf_counter() - start
 
 
@@ -79,18 +85,18 @@ def touch_stages(clone: Path, round_number: int) -> None:
         path.write_text(f"{text}\n# bench round {round_number}\n")
 
 
-def watch_rounds(clone: Path, rounds: int) -> list[float]:
+def watch_rounds(clone: Path, rounds: int, fork: bool = True) -> list[float]:
     """Seconds from changing every stage file to the watcher's next full report."""
     watcher = subprocess.Popen([sys.executable, "-m", "mapcourse", "check", "--watch"],
-                               cwd=clone, env=environment(clone), stdout=subprocess.PIPE,
-                               stderr=subprocess.STDOUT, text=True)
+                               cwd=clone, env=environment(clone, fork=fork),
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
         read_until(watcher, "Watching")
         times = []
         for number in range(rounds):
             time.sleep(1.0)  # the watcher debounces changes; let it settle first
             start = time.perf_counter()
-            touch_stages(clone, 1000 + number)
+            touch_stages(clone, 1000 + 100 * fork + number)
             read_until(watcher, "Watching")
             times.append(time.perf_counter() - start)
         return times
@@ -111,26 +117,38 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
     course = load_course()
+    rows = []
     with tempfile.TemporaryDirectory(prefix="mapcourse-check-bench-") as scratch:
         clone = Path(scratch) / "student-repo"
         build_release(course, clone, textbook="https://course.example.org/textbook")
-        stubs = [check(clone) for _ in range(args.repeat)]
+        rows.append(("untouched stubs", *[[check(clone, fork=fork) for _ in range(args.repeat)]
+                                          for fork in (True, False)]))
         for path in sorted(course.solutions_dir.glob("stage*.py")):
             shutil.copy(path, clone / "exercises" / path.name)
-        full, cached = [], []
+        full: dict[bool, list[float]] = {True: [], False: []}
+        cached: dict[bool, list[float]] = {True: [], False: []}
         for number in range(args.repeat):
-            touch_stages(clone, number)
-            full.append(check(clone))
-            cached.append(check(clone))
-        watched = watch_rounds(clone, args.repeat)
-        helped = helper_rounds(clone, args.repeat)
-    rows = [("untouched stubs", stubs), ("full check, every stage changed", full),
-            ("full check, nothing changed", cached),
-            ("check --watch, every stage changed", watched),
-            ("full check by the warm helper, every stage changed", helped)]
-    for name, times in rows:
-        print(f"{name:52s} {statistics.median(times):6.2f} s  "
-              f"(runs: {', '.join(f'{t:.2f}' for t in times)})")
+            for fork in (True, False):
+                touch_stages(clone, 10 * number + fork)
+                full[fork].append(check(clone, fork=fork))
+                cached[fork].append(check(clone, fork=fork))
+        rows += [("full check, every stage changed", full[True], full[False]),
+                 ("full check, nothing changed", cached[True], cached[False]),
+                 ("check --watch, every stage changed",
+                  *[watch_rounds(clone, args.repeat, fork) for fork in (True, False)]),
+                 ("full check by the warm helper, every stage changed",
+                  helper_rounds(clone, args.repeat), [])]
+    print(f"{'':52s} {'fork':>8s} {'no fork':>8s} {'ratio':>6s}")
+    for name, forked, spawned in rows:
+        fork_median = statistics.median(forked)
+        line = f"{name:52s} {fork_median:6.2f} s"
+        if spawned:
+            fresh = statistics.median(spawned)
+            line += f" {fresh:6.2f} s {fresh / fork_median:5.1f}x"
+        print(line)
+        for label, times in (("fork", forked), ("no fork", spawned)):
+            if times:
+                print(f"    runs, {label}: {', '.join(f'{t:.2f}' for t in times)}")
 
 
 if __name__ == "__main__":

@@ -1,6 +1,7 @@
-"""What the grader promises every submission, shared by `mapcourse grade` and `check`.
+"""What the grader promises every submission, in a module `check` can ship to students.
 
-- `TEST_TIME_LIMIT`: the seconds one test may take before it counts as a timeout;
+- `TEST_TIME_LIMIT`: the seconds one test may take before it counts as a timeout, the
+  default of `mapcourse grade --timeout` and the limit of each test under `check`;
 - `grader_requirements()`: the packages installed where submissions are graded, which
   are the course package's own dependencies (its optional extras are not installed).
 """
