@@ -14,8 +14,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "gradescope", help="build a Gradescope autograder bundle",
         description="Write a zip with setup.sh, run_autograder, requirements.txt and the "
                     "course (hidden suites, solutions, this tool). Upload it as the "
-                    "assignment's autograder; it grades with the same code as "
-                    "`mapcourse grade`.")
+                    "assignment's autograder on an Ubuntu 22.04 or 24.04 base image; it "
+                    "grades with the same code as `mapcourse grade`.")
     parser.add_argument("zip", type=Path, metavar="OUT.zip", help="where to write the bundle")
     parser.set_defaults(run=run)
 
@@ -35,5 +35,6 @@ def run(args: argparse.Namespace) -> int:
     except OSError as error:
         raise UsageError(f"cannot write {args.zip}: {error.strerror}") from None
     print(f"wrote {args.zip} ({len(names)} files): upload it as the autograder of a "
-          "Gradescope programming assignment")
+          "Gradescope programming assignment, on an Ubuntu 22.04 or 24.04 base image; "
+          "Gradescope's default memory and timeout suffice")
     return 0
