@@ -92,6 +92,15 @@ def test_check_and_hint_run_without_fork_unix_sockets_or_fcntl(clone):
     assert done.stdout == mapcourse(clone, "check", "1").stdout  # the stored result, as usual
 
 
+def test_the_release_readme_says_what_each_operating_system_gets(built_release):
+    readme = (built_release / "README.md").read_text()
+    section = readme.split("## Your operating system\n")[1].split("\n## ")[0]
+    for system in ("Linux", "macOS", "Windows"):
+        assert f"- **{system}**: " in section
+    assert f"{processes.NO_FORK}=1" in section
+    assert f"limit of {TEST_TIME_LIMIT:g} s" in section
+
+
 def read_until(process: subprocess.Popen, marker: str, limit: float = 120) -> str:
     deadline, lines = time.monotonic() + limit, []
     while time.monotonic() < deadline:

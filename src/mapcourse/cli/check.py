@@ -34,9 +34,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "check", help="run the visible tests and show your progress",
         description="Run the visible tests of every stage (or one), show which stages pass, "
                     "the first failure of the stage you are on, and what to do next.",
-        epilog="A check leaves a helper process behind (torch imported, "
-               "about 300 MB) that runs the next checks quickly; it quits after 15 minutes "
-               "without a check. MAPCOURSE_CHECK_SERVER=0 turns it off.")
+        epilog="Each test has the grader's time limit; a function that does not return "
+               "is named, and the other tests still run. On Linux a check leaves a helper "
+               "process behind (torch imported, about 300 MB) that runs the next checks "
+               "quickly; it quits after 15 minutes without a check. MAPCOURSE_CHECK_SERVER=0 "
+               "turns it off; MAPCOURSE_CHECK_NO_FORK=1 runs each stage in a fresh Python, "
+               "as on macOS and Windows.")
     parser.add_argument("stage", nargs="?", metavar="STAGE",
                         help="only this stage: its number (2) or id")
     parser.add_argument("--watch", action="store_true",
