@@ -11,7 +11,7 @@ import time
 import pytest
 
 from mapcourse.terms import TEST_TIME_LIMIT
-from tests.student.conftest import run_in, visible_test_files
+from tests.student.conftest import release_cli, run_in, visible_test_files
 
 pytestmark = pytest.mark.slow
 
@@ -56,8 +56,11 @@ def grid_mle(heads, tails, grid_size=1001):
 
 @pytest.mark.parametrize("command", [[], ["exercises/test_stage1_mle_coin.py"]],
                          ids=["pytest in the repository", "pytest on one stage's tests"])
-def test_a_function_that_never_returns_is_named_at_the_time_limit(release, course,
+def test_a_function_that_never_returns_is_named_at_the_time_limit(tmp_path, course,
                                                                   visible_tests, command):
+    release = tmp_path / "student-repo"
+    built = release_cli(str(release))
+    assert built.returncode == 0, built.stderr
     for stage in course.stages:
         shutil.copy(course.solutions_dir / stage.filename, release / "exercises" / stage.filename)
     with (release / "exercises" / "stage1_mle_coin.py").open("a") as stage_file:
