@@ -17,11 +17,12 @@ from pathlib import Path
 
 import pytest
 
+from tests.sandbox.processes import leftovers
+
 ROOT = Path(__file__).resolve().parents[1]
 HOSTILE = Path(__file__).parent / "hostile"
 ATTACKS = sorted(path.name for path in HOSTILE.iterdir() if path.is_dir())
 HONEST = ("honest", "victim")
-SANDBOX_UIDS = range(200_000, 200_000 + 100_000 * 16)
 
 pytestmark = pytest.mark.skipif(shutil.which("bwrap") is None, reason="needs bubblewrap")
 
@@ -125,17 +126,7 @@ def test_honest_students_are_graded_as_when_graded_alone(graded, name):
 
 @pytest.mark.slow
 def test_no_process_outlives_grading(graded):
-    leftovers = []
-    for status in Path("/proc").glob("[0-9]*/status"):
-        try:
-            text = status.read_text()
-            cmdline = (status.parent / "cmdline").read_bytes().replace(b"\0", b" ").decode()
-        except OSError:
-            continue
-        uid = int(text.split("Uid:")[1].split()[0])
-        if uid in SANDBOX_UIDS or "mapcourse-hostile" in cmdline:
-            leftovers.append((status.parent.name, uid, cmdline[:80]))
-    assert leftovers == []
+    assert leftovers() == []
 
 
 @pytest.mark.slow
@@ -182,3 +173,24 @@ def test_attacks_at_import_are_import_errors(graded, attack):
     stage = submission(graded["report"], attack)["stages"][0]
     assert stage["status"] == "import-error"
     assert stage["message"]
+
+
+def identities(report: dict) -> set[tuple[int, int, int]]:
+    """(uid, euid, gid) that `records_its_uid` answered with, from its test messages."""
+    messages = [test["message"] for test in submission(report, "records_its_uid")["stages"][0]
+                ["tests"]]
+    found = set()
+    for message in messages:
+        _, _, rest = message.partition("uid=")
+        if rest:
+            uid, euid, gid = rest.split()[:3]
+            found.add((int(uid), int(euid.removeprefix("euid=")), int(gid.removeprefix("gid="))))
+    return found
+
+
+@pytest.mark.slow
+def test_student_code_never_runs_as_root(graded):
+    found = identities(graded["report"])
+    assert found, "records_its_uid's answers should appear in its messages"
+    for uid, euid, gid in found:
+        assert 0 not in (uid, euid, gid)

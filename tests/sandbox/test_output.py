@@ -30,7 +30,8 @@ def mle(heads, tails):  # noqa: F811
     return _right_mle(heads, tails)
 '''
 needs_bwrap = pytest.mark.skipif(shutil.which("bwrap") is None, reason="needs bubblewrap")
-PRINTS_A_LITTLE = '\nprint("theta grid ready: 1001 points")\n'
+A_LITTLE = "theta grid ready: 1001 points"
+PRINTS_A_LITTLE = f'\nprint("{A_LITTLE}")\n'
 
 
 def stage(output: str, output_bytes: int) -> StageResult:
@@ -122,10 +123,10 @@ def test_the_feedback_shows_the_head_of_a_flood_and_its_size(graded):
 @needs_bwrap
 def test_a_stage_that_prints_a_little_shows_it(graded):
     feedback = (graded["out"] / "feedback" / "prints_a_little.md").read_text()
-    assert "Your stage printed (37 bytes):" in feedback
-    assert "theta grid ready: 1001 points" in feedback
+    assert f"Your stage printed ({len(A_LITTLE) + 1} bytes):" in feedback
+    assert A_LITTLE in feedback
     results = json.loads((graded["out"] / "results" / "prints_a_little.json").read_text())
-    assert "| theta grid ready: 1001 points" in results["output"]
+    assert f"| {A_LITTLE}" in results["output"]
     quiet = (graded["out"] / "feedback" / "quiet.md").read_text()
     assert "Your stage printed" not in quiet
 

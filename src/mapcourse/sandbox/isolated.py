@@ -38,6 +38,7 @@ from mapcourse.sandbox.levels import (
 )
 from mapcourse.sandbox.output import OUTPUT_HEAD_BYTES
 from mapcourse.sandbox.protocol import ProtocolError
+from mapcourse.sandbox.scratch import admit, copy_submission
 from mapcourse.sandbox.session import Runtime, StageSession
 
 GiB = 1 << 30
@@ -83,11 +84,7 @@ class SandboxRuntime(Runtime):
         self._stage_uids: dict[str, int] = {}
         self._owned_scratch = scratch is None
         self.scratch = Path(scratch or tempfile.mkdtemp(prefix="mapcourse-slot-"))
-        if isolation.level == UNPRIVILEGED:  # the slot's stages only, not other slots'
-            os.chown(self.scratch, 0, self._uid_base)
-            self.scratch.chmod(0o750)
-        else:
-            self.scratch.chmod(0o755)
+        admit(self.scratch, self._uid_base if isolation.level == UNPRIVILEGED else None)
         self._submission_count = 0
         self._current: tuple[Path, Path] | None = None
         self._process: subprocess.Popen | None = None
@@ -183,7 +180,7 @@ class SandboxRuntime(Runtime):
             self._forget_submission()
             self._submission_count += 1
             name = f"submission-{self._submission_count}"
-            copy_submission(submission, self.scratch / name, self.limits)
+            copy_submission(submission, self.scratch / name, self.limits.max_submission_bytes)
             self._current = (submission, self.scratch / name)
         name = self._current[1].name
         return str(Path(SANDBOX_ROOT if self.isolate else self.scratch) / name)
@@ -305,33 +302,6 @@ class _SandboxHandle(StudentHandle):
 
     def _send(self, request: dict) -> dict:
         return self._session.exchange(request)
-
-
-def copy_submission(source: Path, target: Path, limits: Limits) -> None:
-    """Copy the regular files and folders of a submission (never symlinks), within limits.
-
-    The copies are read-only for the stage processes; its folders take new files
-    (sticky, like /tmp), so code that writes beside itself still works.
-    """
-    total = 0
-    target.mkdir()
-    for folder, dirs, files in os.walk(source, followlinks=False):
-        relative = Path(folder).relative_to(source)
-        dirs[:] = [d for d in dirs if not (Path(folder) / d).is_symlink()
-                   and d not in ("__pycache__", ".git")]
-        for d in dirs:
-            (target / relative / d).mkdir()
-        for name in files:
-            path = Path(folder) / name
-            if path.is_symlink() or not path.is_file():
-                continue
-            total += path.stat().st_size
-            if total > limits.max_submission_bytes:
-                return
-            shutil.copyfile(path, target / relative / name)
-            (target / relative / name).chmod(0o644)
-    for folder, _dirs, _files in os.walk(target):
-        Path(folder).chmod(0o1777)
 
 
 def _uid_block() -> int:
