@@ -26,11 +26,19 @@ def outcome(status: str, test: str = "test_mle_is_the_fraction_of_heads") -> Tes
     (["passed", "not-implemented"], "failing"),
     (["failed", "not-implemented"], "failing"),
     (["error"], "failing"),
+    (["passed", "timeout"], "failing"),
+    (["timeout", "not-implemented"], "failing"),
     ([], "no tests"),
 ], ids=["all pass", "skips do not count", "only stubs", "half done", "a wrong answer",
-        "does not load", "no tests ran"])
+        "does not load", "a hang", "a hang before the stubs", "no tests ran"])
 def test_status_of_a_stage_from_its_outcomes(statuses, expected):
     assert status_of(tuple(outcome(status) for status in statuses)) == expected
+
+
+def test_first_failure_shows_a_hang_before_a_missing_function(course):
+    tests = (outcome("not-implemented", "test_a"), outcome("timeout", "test_b"))
+    first = StageProgress(course.stages[0], "failing", tests).first_failure
+    assert first is not None and first.test == "test_b"
 
 
 def test_first_failure_prefers_a_wrong_answer_to_a_missing_function(course):
