@@ -64,3 +64,4 @@ def test_each_derivation_has_a_file_with_its_question_and_room_for_the_answer(re
 def test_readme_says_to_commit_the_derivations_with_the_code(released):
     readme = (released / "README.md").read_text()
     assert "git add exercises derivations && git commit" in readme
+    assert "\n- `derivations/`: a file for each written derivation" in readme

@@ -62,7 +62,9 @@ def readme(course: Course, textbook: str) -> str:
                   textbook=textbook, python=f"{python_version(course)} or newer",
                   time_limit=TIME_LIMIT["timeout"], points=_points_line(course),
                   stage_table="\n".join(rows), derivations=_derivations_section(written),
-                  commit_paths=" ".join(["exercises", *([DERIVATIONS] if written else [])]))
+                  commit_paths=" ".join(["exercises", *([DERIVATIONS] if written else [])]),
+                  derivations_item=f"- `{DERIVATIONS}/`: a file for each written derivation, its "
+                  "question and room for your answer.\n" if written else "")
 
 
 def _points(stage: Stage) -> str:
