@@ -101,6 +101,22 @@ def test_the_other_cases_of_a_test_that_hung_are_left_out(clone, path):
     assert tests["log likelihood of one head and one tail is negative"].status == "passed"
 
 
+def test_a_hang_in_a_tests_teardown_is_a_second_outcome_and_the_tests_after_it_run(clone, path):
+    (clone / "exercises" / "test_stage1_mle_coin.py").write_text(
+        "import pytest\n\nimport stage1_mle_coin as stage\n\n\n@pytest.fixture\n"
+        "def then_a_grid_search():\n    yield\n    stage.grid_mle(4, 1)\n\n\n"
+        "def test_mle_of_four_heads_and_one_tail(then_a_grid_search):\n"
+        "    assert stage.mle(4, 1) == 0.8\n\n\ndef test_log_likelihood_is_negative():\n"
+        "    assert stage.log_likelihood(0.5, 1, 1) < 0\n")
+    append(clone, LOOP.format(name="grid_mle"))
+    outcomes = run(clone)["stage1_mle_coin"]
+    assert [(outcome.test, outcome.status) for outcome in outcomes] == [
+        ("test_mle_of_four_heads_and_one_tail", "passed"),
+        ("test_mle_of_four_heads_and_one_tail", "timeout"),
+        ("test_log_likelihood_is_negative", "passed")]
+    assert outcomes[1].message.startswith("grid_mle(4, 1) did not return within")
+
+
 def test_a_hang_in_compiled_code_is_named_from_faulthandlers_stacks(clone, path):
     append(clone, "\n\ndef grid_mle(heads, tails, grid_size=1001):\n"
                   "    return sum(range(10**13))\n")  # one C call: no other thread runs
@@ -130,7 +146,7 @@ def test_a_hang_while_importing_the_stage_stops_that_stage_and_what_it_started(c
     outcomes = run(clone, count=2)
     [loading] = outcomes["stage1_mle_coin"]
     assert (loading.title, loading.status) == ("loading the stage", "timeout")
-    assert loading.message.startswith(f"importing test_stage1_mle_coin.py did not finish within "
+    assert loading.message.startswith(f"importing stage1_mle_coin.py did not finish within "
                                       f"{LIMIT:g} s: it was running line ")
     assert {outcome.status for outcome in outcomes["stage2_map_table"]} == {"not-implemented"}
     if os.name == "posix":

@@ -54,8 +54,7 @@ def pytest_configure(config: pytest.Config) -> None:
     limit = float(os.environ.get(LIMIT) or TEST_TIME_LIMIT)
     dump = open(stack_file(Path(out)), "w", encoding="utf-8")  # noqa: SIM115 - while pytest runs
     config.add_cleanup(dump.close)
-    _alarm.append(Alarm(limit, _stage_dir(), lambda message: _write(
-        _running | {"status": "timeout", "message": message}), dump))
+    _alarm.append(Alarm(limit, _stage_dir(), _hung, dump))
     config.add_cleanup(_alarm.clear)
 
 
@@ -89,7 +88,8 @@ def pytest_make_collect_report(collector: pytest.Collector) -> object:
     """The import of a test file (and so of the stage file) has the time limit too."""
     if not _alarm or not isinstance(collector, pytest.Module):
         return (yield)
-    _start({"test": "", "case": ""}, loading=Path(str(collector.path)).name)
+    stage_file = Path(str(collector.path)).name.removeprefix("test_")  # see visible_tests
+    _start({"test": "", "case": ""}, loading=stage_file)
     try:
         return (yield)
     finally:
@@ -106,6 +106,12 @@ def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> 
         return (yield)
     finally:
         _alarm[0].disarm()
+
+
+def _hung(message: str) -> None:
+    """The running test ran out of time (in its teardown, it is a second outcome, as an
+    error there is)."""
+    _write(_running | {"status": "timeout", "message": message})
 
 
 def _start(record: dict[str, str], loading: str = "") -> None:

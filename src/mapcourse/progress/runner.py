@@ -130,29 +130,33 @@ class _StageRun:
             self.timed_out = True
             return False
         self.code = code
-        records = self._records()
+        records, dump = self._records(), self._dump()
         if records and records[-1]["status"] == "running":  # it ended inside that test
-            self._append(self._cut_short(records[-1], code))
-        elif code != HUNG:
+            self._append(self._cut_short(records[-1], code, dump))
+        elif code != HUNG and code >= 0 and not dump:
             return False  # it ran to the end
         finals = self._finals()  # the last is the test it ended in: the next run skips it
         return bool(finals and finals[-1]["test"]) and len(finals) > self.known
 
-    def _cut_short(self, running: dict[str, str], code: int) -> dict[str, str]:
-        """The outcome of the test a process ended in: over time (faulthandler's stacks
-        say where) or a crash."""
+    def _dump(self) -> str:
+        """faulthandler's stacks, if it ended the process at the time limit."""
         try:
             dump = stack_file(self.out).read_text(errors="replace")
         except OSError:
-            dump = ""
+            return ""
+        return dump if dump.lstrip().startswith("Timeout") else ""
+
+    def _cut_short(self, running: dict[str, str], code: int, dump: str) -> dict[str, str]:
+        """The outcome of the test a process ended in: over time (faulthandler's stacks
+        say where) or a crash."""
         loading = "" if running["test"] else self.stage.filename
-        if dump.lstrip().startswith("Timeout"):
+        if dump:
             message = hang_message(from_dump(dump, stage_dir(self.course)), TEST_LIMIT, loading)
             return running | {"status": "timeout", "message": message}
-        what = f"importing {self.stage.filename}" if loading else "this test"
+        what = f"the import of {self.stage.filename}" if loading else "this test"
         return running | {"status": "error", "message": (
             f"the test process ended (exit status {code}) during {what}, without a result: "
-            "look for os._exit or sys.exit in your code, or a crash in compiled code.")}
+            "look for os._exit in your code, or a crash in compiled code.")}
 
     def _records(self) -> list[dict[str, str]]:
         try:
