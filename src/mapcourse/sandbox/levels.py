@@ -30,6 +30,7 @@ PYTHON_VARIABLE = "MAPCOURSE_SANDBOX_PYTHON"  # a Python the unprivileged uids c
 FIRST_UID, UID_BLOCK = 200_000, 16
 PROBE_UID = FIRST_UID - 1
 NEEDED_MODULES = ("numpy", "torch")
+OLDEST_PYTHON = (3, 10)
 TRUSTED_RUN = "pass --no-sandbox to grade code you trust without isolation"
 
 _PROBE = r"""
@@ -108,15 +109,13 @@ def unprivileged_python(secrets: list[Path]) -> tuple[str, list[str]]:
 
 
 def _candidates() -> list[str]:
-    """$MAPCOURSE_SANDBOX_PYTHON, this interpreter, then the system's Pythons."""
+    """$MAPCOURSE_SANDBOX_PYTHON, this interpreter, then the system's Pythons (by path, not
+    by what they link to: a virtual environment's python has packages its base lacks)."""
     version = f"python{sys.version_info.major}.{sys.version_info.minor}"
     system = "/usr/local/bin:/usr/bin:/bin"
     names = [os.environ.get(PYTHON_VARIABLE), sys.executable,
              shutil.which(version, path=system), shutil.which("python3", path=system)]
-    unique: dict[str, str] = {}
-    for name in filter(None, names):
-        unique.setdefault(os.path.realpath(name), name)
-    return list(unique.values())
+    return list(dict.fromkeys(os.path.abspath(name) for name in names if name))
 
 
 def _probe(python: str, secrets: list[Path]) -> list[str] | str:
@@ -135,8 +134,9 @@ def _probe(python: str, secrets: list[Path]) -> list[str] | str:
     except ValueError:
         detail = result.stderr.strip().splitlines()
         return f"it failed ({detail[-1][:200] if detail else f'status {result.returncode}'})"
-    if tuple(found["version"]) < (3, 11):
-        return f"it is Python {'.'.join(map(str, found['version']))}, older than 3.11"
+    if tuple(found["version"]) < OLDEST_PYTHON:
+        return (f"it is Python {'.'.join(map(str, found['version']))}, older than "
+                f"{'.'.join(map(str, OLDEST_PYTHON))}")
     if found["missing"]:
         return f"{', '.join(found['missing'])} not importable by an unprivileged user"
     if found["package"] != str(package / "__init__.py"):
