@@ -35,6 +35,9 @@ ENVIRONMENT = {
 }
 
 
+FRESH_FOLDERS = ("--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp")
+NAMESPACES = ("--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts",
+              "--unshare-cgroup-try", "--die-with-parent", "--new-session")
 BWRAP_VARIABLE = "MAPCOURSE_BWRAP"  # another bwrap binary (e.g. /bin/false, in tests)
 
 
@@ -57,8 +60,8 @@ def bwrap_available() -> bool:
 def _probe(binary: str) -> str | None:
     if shutil.which(binary) is None:
         return f"{binary} is not installed"
-    probe = [binary, "--ro-bind", "/", "/", "--unshare-pid", "--unshare-net",
-             "--die-with-parent", "true"]
+    probe = [binary, "--ro-bind", "/", "/", *FRESH_FOLDERS, *NAMESPACES, *_capabilities(),
+             "true"]  # what the zygote's sandbox asks for, so a refusal shows here
     try:
         result = subprocess.run(probe, capture_output=True, timeout=20)
     except subprocess.TimeoutExpired:
@@ -70,6 +73,13 @@ def _probe(binary: str) -> str | None:
     detail = result.stderr.decode(errors="replace").strip().splitlines()
     said = f": {detail[-1][:200]}" if detail else ""
     return f"{binary} exited with status {result.returncode}{said}"
+
+
+def _capabilities() -> list[str]:
+    """As root, the zygote keeps what it needs to drop each stage to an unprivileged uid."""
+    if os.geteuid() != 0:
+        return []
+    return ["--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID", "--cap-add", "CAP_KILL"]
 
 
 def python_folders() -> list[Path]:
@@ -110,19 +120,14 @@ def zygote_command(scratch: Path, control_fd: int, *, isolate: bool,
     for folder in SYSTEM_FOLDERS:
         if Path(folder).exists():
             command += ["--ro-bind", folder, folder]
-    command += ["--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp"]  # before the binds:
+    command += FRESH_FOLDERS  # before the binds:
     for folder in python_folders():  # a virtual environment may live under /tmp
         for parent in reversed(folder.parents[:-1]):  # readable by the unprivileged uid
             command += ["--perms", "0755", "--dir", str(parent)]
         command += ["--ro-bind", str(folder), str(folder)]
     command += ["--ro-bind", str(package), f"{PACKAGE_ROOT}/mapcourse",
                 "--bind", str(scratch), SANDBOX_ROOT,
-                "--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts",
-                "--unshare-cgroup-try", "--die-with-parent", "--new-session",
-                "--clearenv", "--chdir", SANDBOX_ROOT]
-    if os.geteuid() == 0:  # the zygote drops each stage process to an unprivileged uid
-        command += ["--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID",
-                    "--cap-add", "CAP_KILL"]
+                *NAMESPACES, "--clearenv", "--chdir", SANDBOX_ROOT, *_capabilities()]
     for name, value in {**ENVIRONMENT, "HOME": SANDBOX_ROOT, "PYTHONPATH": PACKAGE_ROOT}.items():
         command += ["--setenv", name, value]
     zygote = [sys.executable, "-m", "mapcourse.sandbox.zygote", str(control_fd)]
