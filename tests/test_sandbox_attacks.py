@@ -194,3 +194,10 @@ def test_student_code_never_runs_as_root(graded):
     assert found, "records_its_uid's answers should appear in its messages"
     for uid, euid, gid in found:
         assert 0 not in (uid, euid, gid)
+
+
+@pytest.mark.slow
+def test_a_flood_of_output_is_counted_not_kept(graded):
+    feedback = (graded["out"] / "feedback" / "floods_the_output.md").read_text()
+    assert "Your stage printed (first 4 KiB of" in feedback
+    assert len(feedback.encode()) < 64 * 1024
