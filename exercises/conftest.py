@@ -28,9 +28,13 @@ def pytest_runtest_makereport(item, call):
     return report
 
 
-def expect_refusal(function: Callable[..., Any], *args: Any, names: str | tuple[str, ...],
-                   concept: str = "", call: str | None = None, **kwargs: Any) -> None:
-    """function(*args, **kwargs) raises ValueError whose message names one of `names`."""
+def expect_refusal(function: Callable[..., Any], *args: Any,
+                   names: str | tuple[str, ...] | None, concept: str = "",
+                   call: str | None = None, **kwargs: Any) -> None:
+    """function(*args, **kwargs) raises ValueError whose message names one of `names`.
+
+    `names=None` checks the type only, where no single argument is at fault.
+    """
     shown = call or describe_call(function.__name__, args, kwargs)
 
     def attempt() -> Any:

@@ -61,9 +61,10 @@ def test_mle_is_the_fraction_of_heads(heads, tails, expected):
                  concept="The MLE of a coin is heads / (heads + tails), unrounded.")
 
 
-def test_no_flips_leave_the_mle_undefined():
-    with pytest.raises(ValueError):
-        mle(0, 0)
+def test_no_flips_leave_the_mle_undefined(refuses):
+    refuses(mle, 0, 0, names=None,
+            concept="With no flips heads / (heads + tails) is 0/0: the MLE is undefined, so "
+                    "raise instead of dividing.")
 
 
 @pytest.mark.parametrize(("heads", "tails", "name"), [

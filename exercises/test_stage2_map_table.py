@@ -123,9 +123,12 @@ def test_a_prior_off_by_rounding_only_is_accepted():
     (posterior_mean, [0.0, 1.0], [0.3, 0.7], 1, 1),
 ], ids=["a head and a tail against theta 0 and 1", "possible only under a prior of 0",
         "map_estimate of impossible data", "posterior_mean of impossible data"])
-def test_data_impossible_under_every_candidate_raise(function, thetas, prior, heads, tails):
-    with pytest.raises(ValueError):
-        function(thetas, prior, heads, tails)
+def test_data_impossible_under_every_candidate_raise(refuses, function, thetas, prior, heads,
+                                                     tails):
+    refuses(function, thetas, prior, heads, tails, names=None,
+            concept="When every candidate with positive prior gives the data probability 0, "
+                    "the evidence is 0 and the posterior is undefined: raise instead of "
+                    "returning nan.")
 
 
 @pytest.mark.parametrize(("thetas", "prior", "heads", "tails", "expected"), [
