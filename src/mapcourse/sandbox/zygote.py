@@ -60,10 +60,11 @@ def main(control_fd: int, *, cut_network: bool = False) -> None:
     no network either.
     """
     control = socket.socket(fileno=control_fd)
-    network = _leave_network() if cut_network else "shared"
+    if cut_network:
+        _leave_network()
     warm_up()
     gc.freeze()  # stage processes never collect (nor copy) what the zygote imported
-    control.send(json.dumps({"ready": os.getpid(), "network": network}).encode())
+    control.send(json.dumps({"ready": os.getpid()}).encode())
     pipes: dict[int, OutputPipe] = {}
     while True:
         open_pipes = {pipe.fd: pipe for pipe in pipes.values() if pipe.fd >= 0}
@@ -99,10 +100,10 @@ def main(control_fd: int, *, cut_network: bool = False) -> None:
         control.send(json.dumps(reply).encode())
 
 
-def _leave_network() -> str:
-    """Unshare the network namespace (needs CAP_SYS_ADMIN); "cut" or "shared"."""
-    libc = ctypes.CDLL(None, use_errno=True)
-    return "cut" if libc.unshare(CLONE_NEWNET) == 0 else "shared"
+def _leave_network() -> None:
+    """Move to a network namespace of its own, with no way out, where the kernel lets us
+    (CAP_SYS_ADMIN); elsewhere the network stays the host's."""
+    ctypes.CDLL(None, use_errno=True).unshare(CLONE_NEWNET)
 
 
 def fork_stage(control: socket.socket, stage_fd: int, pipe: OutputPipe, request: dict) -> int:
