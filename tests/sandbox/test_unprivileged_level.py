@@ -9,6 +9,7 @@ process and run as a uid that is not root.
 
 import json
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -113,3 +114,17 @@ def test_no_file_changes_outside_the_scratch(graded):
 def test_no_connection_reaches_the_host(graded):
     """Root may give the zygote a network namespace of its own (as here): no network."""
     assert graded["listener"].connections == 0
+
+
+def test_gradescope_grades_as_an_unprivileged_user_where_bubblewrap_cannot_run(graded,
+                                                                               tmp_path):
+    """The autograder's own path, on the same kind of machine, with the same course."""
+    stage1_only_solution(tmp_path / "submission")
+    result = run_readable([sys.executable, "-m", "mapcourse.gradescope", str(tmp_path)],
+                          tmp_path / "keep", {"MAPCOURSE_BWRAP": "/bin/false",
+                                              "MAPCOURSE_ROOT": str(graded["course"])},
+                          timeout=600)
+    results = json.loads((tmp_path / "results" / "results.json").read_text())
+    assert results["score"] == 10, result.stderr
+    assert results["output"].startswith("Your code was run as an unprivileged user without "
+                                        "bubblewrap (bubblewrap could not start: ")
