@@ -6,8 +6,9 @@ Builds the bundle, unpacks it into a fake Gradescope root (`MAPCOURSE_AUTOGRADER
 and runs its `run_autograder` side by side on two submissions in this one run: the
 reference solutions, and one whose every function hangs (the worst case: every test
 runs into its time limit). For each: the time `run_autograder` takes and the peak PSS
-of its whole process tree (grader, zygote, stage processes, bubblewrap), sampled every
-0.1 s from /proc/<pid>/smaps_rollup; both as a share of Gradescope's default limit.
+of its whole process tree, sampled every 0.1 s from /proc/<pid>/smaps_rollup, with its
+parts at the peak (grader, zygote and stage processes, bubblewrap); both as a share of
+Gradescope's default limit.
 With `--build`, `setup.sh` first builds the environment (with PY; torch from URL) and
 the bench reports its time and size; without it, the bundle's environment is this
 Python's (a symlink), which grades with the same code.
@@ -33,8 +34,8 @@ MB = 1 << 20
 GRADESCOPE_SECONDS = 600  # Gradescope's default timeout of one submission
 
 
-def tree_pss(root_pid: int) -> int:
-    """Proportional set size (bytes) of a process and all its descendants."""
+def tree_pss(root_pid: int) -> dict[str, int]:
+    """Proportional set size (bytes) of a process and its descendants, by kind of process."""
     children: dict[int, list[int]] = {}
     for status in Path("/proc").glob("[0-9]*/stat"):
         try:
@@ -42,17 +43,28 @@ def tree_pss(root_pid: int) -> int:
         except (OSError, IndexError):
             continue
         children.setdefault(int(fields[1]), []).append(int(status.parent.name))
-    total, stack = 0, [root_pid]
+    parts: dict[str, int] = {}
+    stack = [(root_pid, "")]
     while stack:
-        pid = stack.pop()
+        pid, parent_kind = stack.pop()
         try:
             rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
+            command = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
         except OSError:
-            rollup = ""
-        total += sum(int(line.split()[1]) * 1024 for line in rollup.splitlines()
-                     if line.startswith("Pss:"))
-        stack += children.get(pid, [])
-    return total
+            continue
+        kind = _kind(command, parent_kind)
+        parts[kind] = parts.get(kind, 0) + sum(int(line.split()[1]) * 1024 for line in
+                                               rollup.splitlines() if line.startswith("Pss:"))
+        stack += [(child, kind) for child in children.get(pid, [])]
+    return parts
+
+
+def _kind(command: str, parent_kind: str) -> str:
+    if "mapcourse.sandbox.zygote" in command:  # its forks keep its command line
+        return "zygote and stage processes"
+    if "mapcourse.gradescope" in command:
+        return "grader"
+    return "bubblewrap and shells"
 
 
 def hanging(solution: Path) -> str:
@@ -96,12 +108,14 @@ def grade(root: Path, files: dict[str, str]) -> dict:
     started = time.monotonic()
     process = subprocess.Popen(["bash", str(root / "source" / "run_autograder")],
                                env=environment, stdout=subprocess.DEVNULL)
-    peak = 0
+    peak: dict[str, int] = {}
 
     def sample() -> None:
         nonlocal peak
         while process.poll() is None:
-            peak = max(peak, tree_pss(process.pid))
+            parts = tree_pss(process.pid)
+            if sum(parts.values()) > sum(peak.values()):
+                peak = parts
             time.sleep(0.1)
 
     sampler = threading.Thread(target=sample)
@@ -110,7 +124,8 @@ def grade(root: Path, files: dict[str, str]) -> dict:
     sampler.join()
     seconds = time.monotonic() - started
     results = json.loads((root / "results" / "results.json").read_text())
-    return {"seconds": round(seconds, 1), "peak_pss_mb": round(peak / MB),
+    return {"seconds": round(seconds, 1), "peak_pss_mb": round(sum(peak.values()) / MB),
+            "at_the_peak_mb": {kind: round(size / MB) for kind, size in sorted(peak.items())},
             "score": results["score"], "execution_time": results.get("execution_time")}
 
 
