@@ -54,7 +54,7 @@ def test_log_likelihood_refuses_theta_outside_zero_one(refuses, theta):
 
 @pytest.mark.parametrize(("heads", "tails", "expected"), [(7, 3, 0.7), (1, 2, 1 / 3), (0, 6, 0.0)],
                          ids=["seven of ten", "one of three, not rounded", "no heads"])
-def test_mle_is_the_fraction_of_heads(heads, tails, expected):
+def test_mle_is_heads_over_all_flips_unrounded(heads, tails, expected):
     call = f"mle({heads}, {tails})"
     got = expect_float(mle(heads, tails), call=call)
     expect_close(got, expected, rel=1e-12, call=call,
@@ -75,7 +75,7 @@ def test_flip_counts_are_non_negative_whole_numbers(refuses, heads, tails, name)
     refuses(mle, heads, tails, names=name, concept="Flip counts are non-negative whole numbers.")
 
 
-def test_whole_valued_floats_and_numpy_integers_are_counts():
+def test_mle_takes_whole_floats_and_numpy_integers_as_counts():
     expect_close(mle(2.0, 6.0), 0.25, call="mle(2.0, 6.0)",
                  concept="A float with a whole value such as 2.0 is a valid count.")
     expect_close(mle(np.int32(3), np.int32(1)), 0.75, call="mle(np.int32(3), np.int32(1))",

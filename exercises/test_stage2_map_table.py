@@ -123,7 +123,7 @@ def test_a_prior_off_by_rounding_only_is_accepted():
     (posterior_mean, [0.0, 1.0], [0.3, 0.7], 1, 1),
 ], ids=["a head and a tail against theta 0 and 1", "possible only under a prior of 0",
         "map_estimate of impossible data", "posterior_mean of impossible data"])
-def test_data_impossible_under_every_candidate_raise(refuses, function, thetas, prior, heads,
+def test_data_no_candidate_can_produce_are_refused(refuses, function, thetas, prior, heads,
                                                      tails):
     refuses(function, thetas, prior, heads, tails, names=None,
             concept="When every candidate with positive prior gives the data probability 0, "
@@ -135,7 +135,7 @@ def test_data_impossible_under_every_candidate_raise(refuses, function, thetas, 
     ([0.5, 0.8], [0.7, 0.3], 4, 1, 0.8),
     ([0.35, 0.3, 0.25], [1 / 3, 1 / 3, 1 / 3], 3_000_000, 7_000_000, 0.3),
 ], ids=["the source's coin: 0.8 wins barely", "ten million flips, in log space"])
-def test_map_estimate_is_the_candidate_with_the_largest_posterior(thetas, prior, heads, tails,
+def test_map_estimate_picks_the_most_probable_candidate(thetas, prior, heads, tails,
                                                                   expected):
     call = f"map_estimate({thetas}, {prior}, {heads}, {tails})"
     got = expect_float(map_estimate(thetas, prior, heads, tails), call=call)
@@ -158,7 +158,7 @@ def test_map_estimate_breaks_an_exact_tie_toward_the_first_candidate(thetas, pri
     ([0.5, 0.8], [0.7, 0.3], 4, 1, 0.65872, 1e-5),
     (*MANY, 0.6000288743968394, 1e-7),
 ], ids=["the source's coin", "ten million flips"])
-def test_posterior_mean_weighs_each_candidate_by_its_posterior(thetas, prior, heads, tails,
+def test_posterior_mean_is_the_posterior_weighted_average_of_thetas(thetas, prior, heads, tails,
                                                                expected, rel):
     call = f"posterior_mean({thetas}, {prior}, {heads}, {tails})"
     got = expect_float(posterior_mean(thetas, prior, heads, tails), call=call)

@@ -119,7 +119,7 @@ def test_lasso_on_the_identity_design_keeps_only_the_large_weight():
 
 
 @pytest.mark.parametrize("factor", [1.01, 10.0], ids=["just above lambda_max", "far above"])
-def test_map_lasso_returns_exact_zeros_above_lambda_max(factor):
+def test_lambda_above_the_largest_correlation_gives_exactly_zero_weights(factor):
     X, y = regression(24, 10, 3)
     lam = factor * float(np.abs(X.T @ y).max())
     expect_array(map_lasso(X, y, lam), np.zeros(3), exact=True,

@@ -126,7 +126,7 @@ def test_train_defaults_to_sgd_with_lr_0_01_for_100_steps():
                      concept="train's defaults are optimizer=\"sgd\", lr=0.01, steps=100.")
 
 
-def test_train_trains_the_model_in_place_and_returns_it():
+def test_train_changes_the_given_model_and_returns_that_same_object():
     model = line_model()
     expect(train(model, X, Y, steps=2) is model,
            "train(model, X, y) returned another object: train changes the parameters of `model` "
@@ -168,7 +168,7 @@ def test_adamw_shrinks_the_weights_outside_the_adaptive_step():
     ({"weight_decay": -0.1}, ("weight_decay", "weight decay")), ({"l2": -1.0}, "l2"),
 ], ids=["an unknown optimizer", "lr of zero", "a negative lr", "negative steps",
         "a negative weight_decay", "a negative l2"])
-def test_train_refuses_invalid_settings(refuses, options, names):
+def test_train_refuses_an_unknown_optimizer_and_negative_settings(refuses, options, names):
     options = {"steps": 2, **options}
     shown = ", ".join(f"{key}={value!r}" for key, value in options.items())
     refuses(train, line_model(), X, Y, **options, names=names,
@@ -216,7 +216,7 @@ def test_adamw_decay_is_not_an_l2_penalty_and_the_gap_is_the_largest_difference(
 @pytest.mark.parametrize(("prior_precision", "noise_var", "n", "expected"), [
     (1.0, 1.0, 10, 0.2), (0.5, 2.0, 8, 0.25),
 ], ids=["unit noise, precision 1, ten examples", "noise_var multiplies, n divides"])
-def test_weight_decay_for_prior_is_two_noise_var_times_precision_over_n(prior_precision,
+def test_the_decay_of_a_gaussian_prior_is_2_noise_var_precision_over_n(prior_precision,
                                                                         noise_var, n, expected):
     call = f"weight_decay_for_prior({prior_precision}, {noise_var}, {n})"
     got = expect_float(weight_decay_for_prior(prior_precision, noise_var, n), call=call)

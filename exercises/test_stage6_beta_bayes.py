@@ -24,7 +24,7 @@ def expect_pair(got, *, call):
     (2, 2, 3, 0, (5.0, 2.0)), (1, 3, 2, 5, (3.0, 8.0)), (0.5, 0.5, 0, 0, (0.5, 0.5)),
 ], ids=["three heads turn Beta(2, 2) into Beta(5, 2)", "heads add to a, tails to b",
         "no flips leave the prior"])
-def test_beta_posterior_adds_heads_to_a_and_tails_to_b(a, b, heads, tails, expected):
+def test_heads_add_to_a_and_tails_add_to_b(a, b, heads, tails, expected):
     call = f"beta_posterior({a}, {b}, {heads}, {tails})"
     a_post, b_post = expect_pair(beta_posterior(a, b, heads, tails), call=call)
     expect_close(a_post, expected[0], call=f"{call}[0]", concept=f"{CONJUGATE}: heads add to a.")
@@ -33,7 +33,7 @@ def test_beta_posterior_adds_heads_to_a_and_tails_to_b(a, b, heads, tails, expec
 
 @pytest.mark.parametrize(("a", "b", "name"), [(0, 2, "a"), (1, -1.5, "b"), (2, 0.0, "b")],
                          ids=["a is zero", "b is negative", "b is zero"])
-def test_beta_posterior_needs_positive_prior_parameters(refuses, a, b, name):
+def test_a_beta_prior_needs_a_and_b_above_zero(refuses, a, b, name):
     refuses(beta_posterior, a, b, 2, 1, names=name,
             concept="Beta(a, b) is a distribution only when a > 0 and b > 0.")
 
@@ -47,7 +47,7 @@ def test_flip_counts_are_non_negative_whole_numbers(refuses, function, heads, ta
             concept="Flip counts are non-negative whole numbers.")
 
 
-def test_whole_valued_floats_and_numpy_integers_are_counts():
+def test_beta_posterior_takes_whole_floats_and_numpy_integers_as_counts():
     for heads, tails in ((2.0, 3.0), (np.int64(2), np.int64(3))):
         call = f"beta_posterior(1, 1, {heads!r}, {tails!r})"
         a_post, b_post = expect_pair(beta_posterior(1, 1, heads, tails), call=call)
@@ -61,7 +61,7 @@ def test_whole_valued_floats_and_numpy_integers_are_counts():
     (2, 2, 3, 0, 0.8), (2, 3, 4, 1, 0.625), (1.5, 3, 0, 0, 0.2),
 ], ids=["the prior pulls three heads down to 0.8", "Beta(6, 4) peaks at 5/8",
         "a' = 1.5 is still an interior mode"])
-def test_beta_map_is_the_interior_mode_when_both_parameters_exceed_one(a, b, heads, tails,
+def test_beta_map_is_a_minus_1_over_a_plus_b_minus_2_inside_the_interval(a, b, heads, tails,
                                                                        expected):
     call = f"beta_map({a}, {b}, {heads}, {tails})"
     got = expect_float(beta_map(a, b, heads, tails), call=call)
@@ -96,7 +96,7 @@ def test_a_flat_or_two_peaked_posterior_has_no_single_map(refuses, a, b):
     (1, 1, 3, 0, 0.8), (2, 3, 4, 1, 0.6), (2, 2, 3, 0, 5 / 7),
 ], ids=["Laplace's rule of succession predicts four fifths", "the prior counts too",
         "the source coin's full posterior"])
-def test_posterior_mean_is_a_over_a_plus_b(a, b, heads, tails, expected):
+def test_the_posterior_mean_is_a_prime_over_a_prime_plus_b_prime(a, b, heads, tails, expected):
     call = f"posterior_mean({a}, {b}, {heads}, {tails})"
     got = expect_float(posterior_mean(a, b, heads, tails), call=call)
     expect_close(got, expected, call=call,
@@ -104,7 +104,7 @@ def test_posterior_mean_is_a_over_a_plus_b(a, b, heads, tails, expected):
                          "flip lands heads; the -1 terms belong to the mode.")
 
 
-def test_map_with_a_flat_prior_is_the_mle():
+def test_a_flat_beta_prior_gives_the_mle_as_map():
     expect_close(beta_map(1, 1, 7, 3), 0.7, call="beta_map(1, 1, 7, 3)",
                  concept="Under Beta(1, 1) the posterior is proportional to the likelihood, so "
                          "the MAP is the MLE heads / (heads + tails).")

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from mapcourse.release.leaks import find_leaks
 from tests.corpus import build, cases
 
 CORRECT = cases("correct")
@@ -55,6 +56,10 @@ def test_every_function_of_every_stage_has_visible_tests(course):
         untested = {name for name in public_functions(course.solutions_dir / stage.filename)
                     if not re.search(rf"\b{name}\(", tests)}
         assert untested == set(), f"{stage.id}: no visible test calls {sorted(untested)}"
+
+
+def test_the_visible_tests_give_away_no_hidden_test_name_and_no_solution_line(course):
+    assert find_leaks(course, course.exercises_dir) == []
 
 
 def test_visible_tests_pass_on_the_reference_solutions(course):
