@@ -52,8 +52,9 @@ def test_log_likelihood_refuses_theta_outside_zero_one(refuses, theta):
             concept="theta is a probability: it must lie in [0, 1].")
 
 
-@pytest.mark.parametrize(("heads", "tails", "expected"), [(7, 3, 0.7), (1, 2, 1 / 3), (0, 6, 0.0)],
-                         ids=["seven of ten", "one of three, not rounded", "no heads"])
+@pytest.mark.parametrize(("heads", "tails", "expected"), [
+    (7, 3, 0.7), (1, 2, 1 / 3), (0, 6, 0.0), (4, 4, 0.5),
+], ids=["seven of ten", "one of three, not rounded", "no heads", "an even split"])
 def test_mle_is_heads_over_all_flips_unrounded(heads, tails, expected):
     call = f"mle({heads}, {tails})"
     got = expect_float(mle(heads, tails), call=call)

@@ -65,6 +65,19 @@ def test_a_table_with_both_ends_of_the_interval_follows_bayes_rule():
     expect_sums_to_one(table.posterior, call)
 
 
+@pytest.mark.parametrize(("thetas", "prior", "heads", "tails", "likelihood"), [
+    ([0.5, 1.0], [0.5, 0.5], 3, 0, [0.125, 1.0]), ([0.3], [1.0], 2, 1, [0.063]),
+], ids=["heads only, theta 1 among the candidates", "a single candidate"])
+def test_every_table_follows_bayes_rule(thetas, prior, heads, tails, likelihood):
+    call = f"posterior_table({thetas}, {prior}, {heads}, {tails})"
+    table = posterior_table(thetas, prior, heads, tails)
+    product = np.array(prior) * np.array(likelihood)
+    expect_array(table.likelihood, likelihood, call=f"{call}.likelihood",
+                 concept="theta**heads * (1 - theta)**tails, with 0**0 == 1.")
+    expect_array(table.posterior, product / product.sum(), call=f"{call}.posterior",
+                 concept=BAYES)
+
+
 def test_ten_million_flips_still_give_the_right_posterior():
     table = posterior_table(*MANY)
     expect_array(table.posterior, MANY_POSTERIOR, rtol=1e-6, call=f"{MANY_CALL}.posterior",
@@ -97,12 +110,15 @@ def test_a_candidate_with_prior_zero_gets_posterior_exactly_zero(thetas, prior, 
     ([], [], 1, ("theta", "thetas", "prior")),
     ([0.2, 0.4, 0.6], [0.5, 0.5], 1, ("theta", "thetas", "prior")),
     ([0.3, 0.6, 0.3], [0.2, 0.3, 0.5], 1, ("theta", "thetas")),
+    ([-0.2, 0.5], [0.5, 0.5], 1, ("theta", "thetas")),
     ([0.5, 1.5], [0.5, 0.5], 1, ("theta", "thetas")),
     ([0.2, 0.5], [1.2, -0.2], 1, "prior"),
     ([0.2, 0.5], [0.5, 0.5 + 3e-9], 1, "prior"),
     ([0.2, 0.5], [0.5, 0.5], -3, "heads"),
-], ids=["no candidates", "fewer priors than thetas", "a repeated theta", "a theta above 1",
-        "a negative prior", "a prior off by 3e-9", "negative heads"])
+    ([0.2, 0.5], [0.5, 0.5], 2.5, "heads"),
+], ids=["no candidates", "fewer priors than thetas", "a repeated theta", "a theta below 0",
+        "a theta above 1", "a negative prior", "a prior off by 3e-9", "negative heads",
+        "fractional heads"])
 def test_posterior_table_refuses_an_invalid_table(refuses, thetas, prior, heads, names):
     refuses(posterior_table, thetas, prior, heads, 2, names=names,
             concept="A table needs distinct candidates in [0, 1], one prior probability each, "

@@ -118,6 +118,12 @@ def test_lasso_on_the_identity_design_keeps_only_the_large_weight():
                  concept="With X = I the lasso soft-thresholds y: 3 shrinks to 2, 0.5 to 0.")
 
 
+def test_lasso_with_one_example_and_one_feature_is_a_scaled_soft_threshold():
+    expect_array(map_lasso([[2.0]], [3.0], 1.0), [1.25], rtol=1e-6,
+                 call="map_lasso([[2.0]], [3.0], 1.0)",
+                 concept="One coordinate: w = soft_threshold(x*y, lam) / x**2 = (6 - 1) / 4.")
+
+
 @pytest.mark.parametrize("factor", [1.01, 10.0], ids=["just above lambda_max", "far above"])
 def test_lambda_above_the_largest_correlation_gives_exactly_zero_weights(factor):
     X, y = regression(24, 10, 3)

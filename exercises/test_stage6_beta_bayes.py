@@ -71,10 +71,10 @@ def test_beta_map_is_a_minus_1_over_a_plus_b_minus_2_inside_the_interval(a, b, h
 
 
 @pytest.mark.parametrize(("a", "b", "heads", "tails", "expected"), [
-    (1, 3, 0, 0, 0.0), (0.5, 2, 0, 1, 0.0), (1, 0.5, 0, 0, 1.0), (4, 1, 0, 0, 1.0),
-    (2, 0.5, 0, 0, 1.0), (1, 1, 0, 6, 0.0),
-], ids=["a' = 1 below b'", "a' below 1 below b'", "b' below 1 = a'", "b' = 1 below a'",
-        "b' below 1 below a'", "a flat prior and tails only"])
+    (1, 3, 0, 0, 0.0), (0.5, 2, 0, 1, 0.0), (0.5, 1, 0, 0, 0.0), (1, 0.5, 0, 0, 1.0),
+    (4, 1, 0, 0, 1.0), (2, 0.5, 0, 0, 1.0), (1, 1, 0, 6, 0.0),
+], ids=["a' = 1 below b'", "a' below 1 below b'", "a' below 1 = b'", "b' below 1 = a'",
+        "b' = 1 below a'", "b' below 1 below a'", "a flat prior and tails only"])
 def test_beta_map_sits_at_an_end_when_one_parameter_is_at_most_one(a, b, heads, tails, expected):
     call = f"beta_map({a}, {b}, {heads}, {tails})"
     got = expect_float(beta_map(a, b, heads, tails), call=call)
