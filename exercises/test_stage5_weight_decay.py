@@ -214,8 +214,9 @@ def test_adamw_decay_is_not_an_l2_penalty_and_the_gap_is_the_largest_difference(
 
 
 @pytest.mark.parametrize(("prior_precision", "noise_var", "n", "expected"), [
-    (1.0, 1.0, 10, 0.2), (0.5, 2.0, 8, 0.25),
-], ids=["unit noise, precision 1, ten examples", "noise_var multiplies, n divides"])
+    (1.0, 1.0, 10, 0.2), (0.5, 2.0, 8, 0.25), (0.25, 2.0, 1, 1.0),
+], ids=["unit noise, precision 1, ten examples", "noise_var multiplies, n divides",
+        "a single example"])
 def test_the_decay_of_a_gaussian_prior_is_2_noise_var_precision_over_n(prior_precision,
                                                                         noise_var, n, expected):
     call = f"weight_decay_for_prior({prior_precision}, {noise_var}, {n})"
