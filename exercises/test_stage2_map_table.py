@@ -70,11 +70,11 @@ def test_a_table_with_both_ends_of_the_interval_follows_bayes_rule():
 ], ids=["heads only, theta 1 among the candidates", "a single candidate"])
 def test_every_table_follows_bayes_rule(thetas, prior, heads, tails, likelihood):
     call = f"posterior_table({thetas}, {prior}, {heads}, {tails})"
-    table = posterior_table(thetas, prior, heads, tails)
+    got = posterior_table(thetas, prior, heads, tails)
     product = np.array(prior) * np.array(likelihood)
-    expect_array(table.likelihood, likelihood, call=f"{call}.likelihood",
+    expect_array(got.likelihood, likelihood, call=f"{call}.likelihood",
                  concept="theta**heads * (1 - theta)**tails, with 0**0 == 1.")
-    expect_array(table.posterior, product / product.sum(), call=f"{call}.posterior",
+    expect_array(got.posterior, product / product.sum(), call=f"{call}.posterior",
                  concept=BAYES)
 
 
