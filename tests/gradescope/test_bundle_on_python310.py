@@ -6,6 +6,13 @@ and a hostile submission. PyPI has no CPU-only torch for 3.10 (only the CUDA bui
 GB), so this run leaves torch out (`MAPCOURSE_TORCH=`) and grades a copy of the course
 without the stages whose hidden suites import torch (3, 4 and 5);
 `tests/test_gradescope.py` grades those too, through the bundle with this interpreter.
+
+Each submission is graded twice: with bubblewrap working, and with it made to fail. Then
+student code may only run as an unprivileged user with a Python that user can run and
+that has numpy and torch; this environment has no such Python (pyenv's lives in root's
+home, and it has no torch), so grading must refuse, with a results.json that says why,
+never run as root, and leak nothing. `tests/sandbox/test_unprivileged_level.py` grades at
+that level where such a Python exists.
 """
 
 from __future__ import annotations
@@ -26,7 +33,7 @@ from mapcourse.manifest import load_course
 
 ROOT = Path(__file__).resolve().parents[2]
 PYTHON310 = sorted(Path.home().glob(".pyenv/versions/3.10.*/bin/python3"))
-BWRAP = {"bubblewrap working": {}}
+BWRAP = {"bubblewrap working": {}, "bubblewrap made to fail": {"MAPCOURSE_BWRAP": "/bin/false"}}
 """How bubblewrap behaves in each run: extra environment for run_autograder."""
 
 pytestmark = [
@@ -138,11 +145,16 @@ def test_run_autograder_on_python_310_grades_like_mapcourse_grade_and_leaks_noth
         assert run.returncode == 0, run.stderr[-3000:]
         text = (autograder / "results" / "results.json").read_text()
         results = json.loads(text)
-        assert results["score"] == mapcourse_grade(course_root, upload), name
-        assert sum(test["max_score"] for test in results["tests"]) == course.max_score, name
         assert results["execution_time"] > 0
         leaked = [line for line in hidden_lines(course_root, upload) if line in text]
         assert not leaked, (name, leaked[:3])
+        if not results["tests"]:  # no isolation this machine allows: refused, never as root
+            assert bwrap != "bubblewrap working", results["output"]
+            assert "IsolationRefused: bubblewrap could not start" in results["output"], name
+            assert results["score"] == 0, name
+            continue
+        assert results["score"] == mapcourse_grade(course_root, upload), name
+        assert sum(test["max_score"] for test in results["tests"]) == course.max_score, name
         if name == "correct":
             assert results["score"] == course.max_score
         else:
