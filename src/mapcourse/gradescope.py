@@ -24,7 +24,7 @@ from mapcourse.grading.export import write_atomic
 from mapcourse.grading.pool import Settings, grade_all
 from mapcourse.grading.uploads import locate
 from mapcourse.manifest import Course, load_course
-from mapcourse.sandbox.bwrap import bwrap_available
+from mapcourse.sandbox.levels import IsolationRefused, choose_isolation
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -78,10 +78,10 @@ fi
 "${pip[@]}" -r "$root/source/requirements.txt" \
   || fail "could not install the course's requirements from PyPI; rebuild once it answers"
 "${pip[@]}" --no-deps "$root/source/course" || fail "could not install the course package"
-MAPCOURSE_ROOT="$root/source/course" "$venv/bin/python" -m mapcourse.gradescope --check \
-  || fail "the installed course does not load (the message above says why)"
 # The hidden suites and solutions are readable by root only.
 chmod -R go-rwx "$root/source"
+MAPCOURSE_ROOT="$root/source/course" "$venv/bin/python" -m mapcourse.gradescope --check \
+  || fail "the installed course cannot grade here (the message above says why)"
 echo "setup.sh: built in $((SECONDS - started)) s; the environment takes \
 $(du -sh "$venv" | cut -f1)"
 """
@@ -194,17 +194,22 @@ def not_graded(error: BaseException) -> dict:
 
 
 def check() -> str:
-    """What setup.sh reports once the course is installed: it loads, and how it isolates."""
+    """What setup.sh reports once the course is installed and made private: it loads, and
+    how student code will be isolated (IsolationRefused when it cannot be, safely)."""
     course = load_course()
-    isolation = "bubblewrap" if bwrap_available() else "no bubblewrap (it does not work here)"
+    isolation = choose_isolation(course).description
     return (f"{course.title}: {len(course.stages)} stages, {course.max_score} points; "
-            f"isolation: {isolation}; Gradescope's default memory ({DEFAULT_MEMORY_MB} MB) "
-            "and 10-minute timeout suffice (see the course's Gradescope page)")
+            f"student code will be {isolation}; Gradescope's default memory "
+            f"({DEFAULT_MEMORY_MB} MB) and 10-minute timeout suffice (see the course's "
+            "Gradescope page)")
 
 
 if __name__ == "__main__":
     if sys.argv[1:] == ["--check"]:
-        print(f"setup.sh: {check()}")
+        try:
+            print(f"setup.sh: {check()}")
+        except IsolationRefused as refused:
+            sys.exit(f"setup.sh: student code cannot be isolated here: {refused}")
     else:
         outcome = run_autograder(Path(sys.argv[1] if len(sys.argv) > 1 else "/autograder"))
         print(f"graded: {outcome['score']:g} points in {outcome['execution_time']:g} s "
