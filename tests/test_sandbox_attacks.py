@@ -73,16 +73,22 @@ def stage1_only_solution(folder: Path) -> None:
     shutil.copy(ROOT / "solutions" / "stage1_mle_coin.py", folder)
 
 
-@pytest.fixture(scope="module")
-def graded(tmp_path_factory):
-    class_dir = tmp_path_factory.mktemp("class")
-    out = tmp_path_factory.mktemp("out") / "grades"
+def hostile_class(class_dir: Path) -> Listener:
+    """Every attack and the honest students in class_dir; the listener the attacks call."""
     listener = Listener()
     for attack in ATTACKS:
         shutil.copytree(HOSTILE / attack, class_dir / attack)
         (class_dir / attack / "port.txt").write_text(str(listener.port))
     for name in HONEST:
         stage1_only_solution(class_dir / name)
+    return listener
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    class_dir = tmp_path_factory.mktemp("class")
+    out = tmp_path_factory.mktemp("out") / "grades"
+    listener = hostile_class(class_dir)
     alone_dir = tmp_path_factory.mktemp("alone")
     stage1_only_solution(alone_dir / "honest")
     alone = grade(alone_dir, tmp_path_factory.mktemp("alone-out") / "grades")

@@ -8,7 +8,6 @@ process and run as a uid that is not root.
 """
 
 import json
-import shutil
 import sys
 from pathlib import Path
 
@@ -19,9 +18,8 @@ from tests.sandbox.readable import ROOT, can_unshare, grade_command, private_cou
 from tests.test_sandbox_attacks import (
     ATTACKS,
     HONEST,
-    HOSTILE,
-    Listener,
     fingerprint,
+    hostile_class,
     identities,
     stage1_only_solution,
     submission,
@@ -38,12 +36,7 @@ def graded(tmp_path_factory):
     (work / "course").mkdir()
     course = private_course(work / "course")
     class_dir = work / "class"
-    listener = Listener()
-    for attack in ATTACKS:
-        shutil.copytree(HOSTILE / attack, class_dir / attack)
-        (class_dir / attack / "port.txt").write_text(str(listener.port))
-    for name in HONEST:
-        stage1_only_solution(class_dir / name)
+    listener = hostile_class(class_dir)
     before = fingerprint(class_dir)
     tmp_results_existed = Path("/tmp/results.json").exists()
     out = work / "out"

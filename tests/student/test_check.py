@@ -16,6 +16,7 @@ import types
 import pytest
 
 from tests.student.conftest import TEXTBOOK, WRONG_MLE, mapcourse, row, stage_file, student_env
+from tests.student.streams import read_until
 
 
 def test_untouched_stubs_are_not_started_and_the_next_step_is_stage_1(student, course):
@@ -126,24 +127,13 @@ def test_watch_checks_again_when_a_stage_file_changes(student):
                                cwd=student, env=student_env(student), stdout=subprocess.PIPE,
                                stderr=subprocess.STDOUT, text=True)
     try:
-        assert "not started" in _read_until(watcher, "Watching")
+        assert "not started" in read_until(watcher, "Watching")
         time.sleep(1.0)  # let the watcher start before the change
         stage_file(student).write_text(stage_file(student).read_text() + WRONG_MLE)
-        assert "mle(3, 1) returned 0.6" in _read_until(watcher, "Watching")
+        assert "mle(3, 1) returned 0.6" in read_until(watcher, "Watching")
     finally:
         watcher.terminate()
         watcher.wait(timeout=30)
-
-
-def _read_until(process: subprocess.Popen, marker: str, timeout: float = 120) -> str:
-    """Lines of the process's output up to the first holding `marker`."""
-    deadline, lines = time.monotonic() + timeout, []
-    while time.monotonic() < deadline:
-        line = process.stdout.readline()
-        lines.append(line)
-        if marker in line or not line:
-            break
-    return "".join(lines)
 
 
 def test_modules_this_process_already_has_never_stand_in_for_the_students(student, course,

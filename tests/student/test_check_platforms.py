@@ -18,6 +18,7 @@ import pytest
 from mapcourse.progress import processes
 from mapcourse.terms import TEST_TIME_LIMIT
 from tests.student.conftest import WRONG_MLE, mapcourse, row, student_env
+from tests.student.streams import read_until
 from tests.student.test_check_hangs import LOOP, SUITE
 
 WRONG_PENALTY = ("\n\ndef l2_penalty(theta, lam):\n"
@@ -99,16 +100,6 @@ def test_the_release_readme_says_what_each_operating_system_gets(built_release):
         assert f"- **{system}**: " in section
     assert f"{processes.NO_FORK}=1" in section
     assert f"limit of {TEST_TIME_LIMIT:g} s" in section
-
-
-def read_until(process: subprocess.Popen, marker: str, limit: float = 120) -> str:
-    deadline, lines = time.monotonic() + limit, []
-    while time.monotonic() < deadline:
-        line = process.stdout.readline()
-        lines.append(line)
-        if marker in line or not line:
-            break
-    return "".join(lines)
 
 
 @pytest.mark.slow
