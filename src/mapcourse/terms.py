@@ -3,21 +3,30 @@
 - `TEST_TIME_LIMIT`: the seconds one test may take before it counts as a timeout, the
   default of `mapcourse grade --timeout` and the limit of each test under `check`;
 - `grader_requirements()`: the packages installed where submissions are graded, which
-  are the course package's own dependencies (its optional extras are not installed).
+  are the course package's own dependencies (its optional extras are not installed). A
+  student repository ships them in `GRADER_REQUIREMENTS` beside this module, since its
+  own package also lists the tools only students use.
 """
 
 from __future__ import annotations
 
 import importlib.metadata
 import re
+from pathlib import Path
 
 TEST_TIME_LIMIT = 10.0  # seconds one test may take
 DISTRIBUTION = "mapcourse"  # the course package, as pip knows it
+GRADER_REQUIREMENTS = "grader-requirements.txt"  # written into a student repository's copy
 
 
 def grader_requirements() -> list[str]:
     """The course package's requirements without its optional extras, as its metadata
-    lists them (`numpy>=1.26`, ...); [] when no installed distribution provides it."""
+    lists them (`numpy>=1.26`, ...), or as a student repository's copy of this package
+    records them; [] when neither is there."""
+    shipped = Path(__file__).with_name(GRADER_REQUIREMENTS)
+    if shipped.is_file():
+        return [line for line in shipped.read_text().splitlines()
+                if line.strip() and not line.startswith("#")]
     try:
         listed = importlib.metadata.requires(DISTRIBUTION)
     except importlib.metadata.PackageNotFoundError:

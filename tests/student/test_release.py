@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
 import sys
 
 if sys.version_info >= (3, 11):
@@ -116,3 +118,21 @@ def test_release_refuses_to_write_over_the_course(inside):
     done = release_cli(str(ROOT / inside), "--force")
     assert done.returncode == 2
     assert "holds the course's own files" in done.stderr
+
+
+def test_the_release_lists_the_packages_the_grader_installs_not_the_students_tools(
+        built_release):
+    dependencies = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]
+    listed = subprocess.run(
+        [sys.executable, "-c", "from mapcourse.terms import grader_requirements as g; "
+                               "print('\\n'.join(g()))"],
+        env={**os.environ, "PYTHONPATH": str(built_release / "src")}, capture_output=True,
+        text=True, check=True).stdout.split("\n")[:-1]
+    assert listed == dependencies
+    released = tomllib.loads((built_release / "pyproject.toml").read_text())["project"]
+    student_only = set(released["dependencies"]) - set(dependencies)
+    assert student_only and not student_only & set(listed)  # watchfiles, pytest-timeout
+    readme = (built_release / "README.md").read_text()
+    for line in dependencies:
+        name = line.split(";")[0].split(">")[0].split("=")[0].split("<")[0]
+        assert (f"`{name}`" in readme) == (";" not in line), name

@@ -22,6 +22,7 @@ from mapcourse.release import render
 from mapcourse.release.leaks import find_leaks
 from mapcourse.release.package import PACKAGE, InstructorModuleNeeded, student_modules
 from mapcourse.stubs import stale_stubs
+from mapcourse.terms import GRADER_REQUIREMENTS
 
 SKIPPED = re.compile(r"^\.|^__pycache__$|\.py[co]$")  # caches and hidden files
 
@@ -71,6 +72,7 @@ def _write_release(course: Course, root: Path, textbook: str) -> None:
         target = root / "src" / source.relative_to(PACKAGE.parent)
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(source, target)
+    _write(root / "src" / PACKAGE.name / GRADER_REQUIREMENTS, render.grader_requirements(course))
     _write(root / "exercises" / "pytest.ini", render.pytest_ini(course))
     for stage in course.stages:
         if stage.derivation:

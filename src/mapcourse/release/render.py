@@ -48,6 +48,22 @@ def project(course: Course) -> dict:
     return tomllib.loads((course.root / "pyproject.toml").read_text())["project"]
 
 
+def grader_requirements(course: Course) -> str:
+    """The packages installed where submissions are graded: the course's dependencies."""
+    return ("# Installed where your work is graded (from the course's pyproject.toml).\n"
+            + "\n".join(project(course)["dependencies"]) + "\n")
+
+
+def grader_package_names(course: Course) -> str:
+    """`numpy, torch, ...`: the dependencies every grading machine installs (no backports)."""
+    return ", ".join(f"`{_requirement_name(line)}`" for line in project(course)["dependencies"]
+                     if ";" not in line)
+
+
+def _requirement_name(line: str) -> str:
+    return re.split(r"[\s;<>=!~\[(]", line, maxsplit=1)[0]
+
+
 def python_version(course: Course) -> str:
     """The oldest Python the course supports: `>=3.11` gives `3.11`."""
     return project(course)["requires-python"].lstrip(">=~ ").split(",")[0]
@@ -61,6 +77,7 @@ def readme(course: Course, textbook: str) -> str:
     return render("README.md.in", title=course.title, count=str(len(course.stages)),
                   textbook=textbook, python=f"{python_version(course)} or newer",
                   time_limit=TIME_LIMIT["timeout"], points=_points_line(course),
+                  grader_packages=grader_package_names(course),
                   stage_table="\n".join(rows), derivations=_derivations_section(written),
                   commit_paths=" ".join(["exercises", *([DERIVATIONS] if written else [])]),
                   derivations_item=f"- `{DERIVATIONS}/`: a file for each written derivation, its "
