@@ -80,11 +80,13 @@ def test_student_code_runs_as_an_unprivileged_uid(graded):
 
 
 def test_no_line_of_the_hidden_suites_or_solutions_in_any_output(graded):
+    public = {line.strip() for path in (ROOT / "exercises").glob("*.py")
+              for line in path.read_text().splitlines()}  # the stubs, the visible tests
     secrets = set()
     for folder in ("autograder", "solutions"):
         for path in (ROOT / folder).glob("*.py"):
             secrets |= {line.strip() for line in path.read_text().splitlines()
-                        if len(line.strip()) > 30}
+                        if len(line.strip()) > 30} - public
     outputs = {"report": json.dumps(graded["report"])}
     outputs |= {str(path): path.read_text() for path in graded["out"].rglob("*")
                 if path.is_file()}

@@ -25,6 +25,7 @@ from mapcourse.grading.plugin import HiddenSuiteError
 from mapcourse.grading.replay import Examples, record_examples
 from mapcourse.grading.results import GradeReport, StageResult, SubmissionResult, TestResult
 from mapcourse.grading.runner import HiddenSuites, grade_submission
+from mapcourse.grading.withhold import HiddenLines
 from mapcourse.manifest import Course
 from mapcourse.sandbox.isolated import Limits, SandboxRuntime
 from mapcourse.sandbox.levels import Isolation, choose_isolation
@@ -142,6 +143,7 @@ class _Grader:
         self.course, self.runtime, self.settings, self.examples = (course, runtime, settings,
                                                                    examples)
         self.suites: HiddenSuites | None = None
+        self.hidden = HiddenLines(course)
 
     def grade(self, submission: Submission) -> SubmissionResult:
         """Grade one submission; if grading itself fails, every stage says so (never no row)."""
@@ -153,7 +155,7 @@ class _Grader:
             with submission_folder(submission) as folder:
                 result = grade_submission(course, folder, self.runtime,
                                           submission_id=submission.id, suites=self.suites)
-            return explain(result, submission.upload)
+            return self.hidden.submission(explain(result, submission.upload))
         except HiddenSuiteError:  # the course's fault, for its staff: its text quotes the suite
             self.close()
             raise
