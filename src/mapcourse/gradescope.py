@@ -23,13 +23,9 @@ from mapcourse.grading.discover import Submission
 from mapcourse.grading.export import write_atomic
 from mapcourse.grading.pool import Settings, grade_all
 from mapcourse.grading.uploads import locate
-from mapcourse.manifest import Course, load_course
+from mapcourse.manifest import Course, load_course, project_table
 from mapcourse.sandbox.levels import IsolationRefused, choose_isolation
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # Python 3.10 (Gradescope's default image): the same parser, from PyPI
-    import tomli as tomllib
+from mapcourse.terms import requirement_name
 
 COURSE_FILES = ("pyproject.toml", "course.toml", "README.md")
 COURSE_FOLDERS = ("src", "solutions", "autograder")
@@ -107,20 +103,15 @@ _SAFE_TO_SHOW = ("SandboxUnavailable", "IsolationRefused")
 
 def requirements(course: Course) -> str:
     """requirements.txt: the course package's dependencies but torch (setup.sh installs it)."""
-    needed = tomllib.loads((course.root / "pyproject.toml").read_text())["project"]
-    lines = [line for line in needed["dependencies"] if _name(line) != "torch"]
+    lines = [line for line in project_table(course)["dependencies"]
+             if requirement_name(line) != "torch"]
     return "# Installed by setup.sh before the course itself.\n" + "\n".join(lines) + "\n"
 
 
 def torch_requirement(course: Course) -> str:
     """The course's own torch pin (`torch==2.13.0`), installed from the CPU index."""
-    needed = tomllib.loads((course.root / "pyproject.toml").read_text())["project"]
-    return next(line.split(";")[0].strip() for line in needed["dependencies"]
-                if _name(line) == "torch")
-
-
-def _name(requirement: str) -> str:
-    return requirement.split(";")[0].strip().split("=")[0].split("<")[0].split(">")[0].strip()
+    return next(line.split(";")[0].strip() for line in project_table(course)["dependencies"]
+                if requirement_name(line) == "torch")
 
 
 def setup_script(course: Course) -> str:

@@ -88,6 +88,11 @@ def find_root(start: Path | None = None) -> Path:
     raise CourseNotFound(f"no {MANIFEST_NAME} here or above; set MAPCOURSE_ROOT to the course")
 
 
+def project_table(course: Course) -> dict:
+    """The course's own pyproject.toml `[project]` table: dependencies, Python, version."""
+    return tomllib.loads((course.root / "pyproject.toml").read_text())["project"]
+
+
 @cache
 def load_course(root: Path | None = None) -> Course:
     """Read course.toml from the course root."""

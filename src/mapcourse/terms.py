@@ -42,11 +42,16 @@ def _requirements_of_the_installed_package() -> list[str] | None:
     return None
 
 
+def requirement_name(line: str) -> str:
+    """The package a requirement line names: `torch==2.13.0` gives `torch`."""
+    return re.split(r"[\s;<>=!~\[(]", line.strip(), maxsplit=1)[0]
+
+
 def grader_packages() -> list[str]:
     """The names of the packages the grader installs for this Python (`numpy`, ...)."""
     try:
         from packaging.requirements import Requirement
     except ImportError:  # pytest needs packaging, so this is rare: keep every name
-        return [re.split(r"[\s;<>=!~\[(]", line, maxsplit=1)[0] for line in grader_requirements()]
+        return [requirement_name(line) for line in grader_requirements()]
     wanted = [Requirement(line) for line in grader_requirements()]
     return [need.name for need in wanted if need.marker is None or need.marker.evaluate()]

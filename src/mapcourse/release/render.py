@@ -8,19 +8,14 @@ from __future__ import annotations
 
 import json
 import re
-import sys
 import textwrap
 from importlib.resources import files
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # Python 3.10 (Gradescope's default image): the same parser, from PyPI
-    import tomli as tomllib
-
 from mapcourse.manifest import Course, Stage
+from mapcourse.manifest import project_table as project
 from mapcourse.progress.runner import visible_tests
 from mapcourse.progress.workspace import FOLDER, LOCAL_FILES, page_link
-from mapcourse.terms import TEST_TIME_LIMIT
+from mapcourse.terms import TEST_TIME_LIMIT, requirement_name
 
 TEMPLATES = files("mapcourse") / "templates" / "student"
 DERIVATIONS = "derivations"  # the release's folder of written derivations, one file a stage
@@ -43,11 +38,6 @@ def render(template: str, **values: str) -> str:
     return text
 
 
-def project(course: Course) -> dict:
-    """The course's own pyproject.toml `[project]` table: dependencies, Python, version."""
-    return tomllib.loads((course.root / "pyproject.toml").read_text())["project"]
-
-
 def grader_requirements(course: Course) -> str:
     """The packages installed where submissions are graded: the course's dependencies."""
     return ("# Installed where your work is graded (from the course's pyproject.toml).\n"
@@ -56,12 +46,8 @@ def grader_requirements(course: Course) -> str:
 
 def grader_package_names(course: Course) -> str:
     """`numpy, torch, ...`: the dependencies every grading machine installs (no backports)."""
-    return ", ".join(f"`{_requirement_name(line)}`" for line in project(course)["dependencies"]
+    return ", ".join(f"`{requirement_name(line)}`" for line in project(course)["dependencies"]
                      if ";" not in line)
-
-
-def _requirement_name(line: str) -> str:
-    return re.split(r"[\s;<>=!~\[(]", line, maxsplit=1)[0]
 
 
 def python_version(course: Course) -> str:
