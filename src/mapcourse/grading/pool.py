@@ -7,11 +7,13 @@ the parent imports everything first, so forked workers start warm too.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import gc
 import multiprocessing
 import shutil
 import signal
 import tempfile
+import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
@@ -148,6 +150,7 @@ class _Grader:
     def grade(self, submission: Submission) -> SubmissionResult:
         """Grade one submission; if grading itself fails, every stage says so (never no row)."""
         course = self.course
+        started = time.monotonic()
         try:
             if self.suites is None:
                 self.suites = HiddenSuites(course, self.settings.timeout, self.examples,
@@ -155,7 +158,8 @@ class _Grader:
             with submission_folder(submission) as folder:
                 result = grade_submission(course, folder, self.runtime,
                                           submission_id=submission.id, suites=self.suites)
-            return self.hidden.submission(explain(result, submission.upload))
+            result = self.hidden.submission(explain(result, submission.upload))
+            return dataclasses.replace(result, seconds=time.monotonic() - started)
         except HiddenSuiteError:  # the course's fault, for its staff: its text quotes the suite
             self.close()
             raise
@@ -168,7 +172,8 @@ class _Grader:
                                        (TestResult("grading", 0.0, float(stage.points),
                                                    "error", message),))
                            for stage in course.stages)
-            return SubmissionResult(submission.id, stages, course.max_score)
+            return SubmissionResult(submission.id, stages, course.max_score,
+                                    seconds=time.monotonic() - started)
 
     def close(self) -> None:
         suites, self.suites = self.suites, None

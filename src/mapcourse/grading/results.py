@@ -61,6 +61,7 @@ class SubmissionResult:
     id: str
     stages: tuple[StageResult, ...]
     max_score: int
+    seconds: float = field(default=0.0, compare=False)  # wall time its grading took
 
     @property
     def score(self) -> float:
