@@ -16,8 +16,7 @@ import sys
 import pytest
 
 from mapcourse.grading.plugin import direct_arguments
-from mapcourse.grading.replay import record_examples
-from mapcourse.grading.runner import HiddenSuites, grade_submission, score_groups
+from mapcourse.grading.runner import HiddenSuites, grade_submission, record_examples, score_groups
 from mapcourse.manifest import load_course
 from mapcourse.sandbox.session import LocalRuntime
 from tests.corpus import build, cases

@@ -11,8 +11,7 @@ import ast
 
 import pytest
 
-from mapcourse.grading.replay import record_examples
-from mapcourse.grading.runner import run_hidden_suites, score_groups
+from mapcourse.grading.runner import record_examples, run_hidden_suites, score_groups
 from mapcourse.manifest import load_course
 from mapcourse.sandbox.session import LocalRuntime
 from tests.corpus import build, cases

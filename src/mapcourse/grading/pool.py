@@ -24,9 +24,9 @@ from mapcourse.grading.assemble import explain, submission_folder
 from mapcourse.grading.discover import Submission
 from mapcourse.grading.limits import STAGE_BUDGET
 from mapcourse.grading.plugin import HiddenSuiteError
-from mapcourse.grading.replay import Examples, record_examples
+from mapcourse.grading.replay import Examples
 from mapcourse.grading.results import GradeReport, StageResult, SubmissionResult, TestResult
-from mapcourse.grading.runner import HiddenSuites, grade_submission
+from mapcourse.grading.runner import HiddenSuites, grade_submission, record_examples
 from mapcourse.grading.withhold import HiddenLines
 from mapcourse.manifest import Course
 from mapcourse.sandbox.isolated import Limits, SandboxRuntime

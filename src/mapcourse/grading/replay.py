@@ -30,24 +30,6 @@ Examples = Mapping[str, tuple[dict[str, Any], ...]]
 """The drawn arguments of each recorded property test, by pytest node id, in order."""
 
 
-def record_examples(course: Any, timeout: float | None = None) -> dict[str, tuple]:
-    """Run the hidden property tests on the reference solutions; the examples each drew."""
-    from mapcourse.grading.runner import HiddenSuites
-    from mapcourse.sandbox.session import LocalRuntime
-
-    recorder = Recorder()
-    runtime = LocalRuntime()
-    sessions = {stage.id: runtime.open_stage(course.solutions_dir, stage.id)
-                for stage in course.stages}
-    try:
-        with HiddenSuites(course, timeout, extra_plugins=[recorder]) as suites:
-            suites.run(sessions, select=is_property_test)
-    finally:
-        for session in sessions.values():
-            session.close()
-    return recorder.examples
-
-
 def is_property_test(item: pytest.Item) -> bool:
     return hasattr(getattr(item, "obj", None), "hypothesis")
 

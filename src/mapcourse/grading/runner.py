@@ -26,10 +26,10 @@ from mapcourse.grading.plugin import (
     direct_arguments,
     stage_of,
 )
-from mapcourse.grading.replay import Examples
+from mapcourse.grading.replay import Examples, Recorder, is_property_test
 from mapcourse.grading.results import StageResult, SubmissionResult, TestResult
 from mapcourse.manifest import Course
-from mapcourse.sandbox.session import Runtime, StageSession
+from mapcourse.sandbox.session import LocalRuntime, Runtime, StageSession
 from mapcourse.terms import TEST_TIME_LIMIT
 
 PYTEST_ARGS = ("-p", "no:cacheprovider", "-p", "no:stepwise", "-p", "no:warnings",
@@ -84,6 +84,21 @@ def run_hidden_suites(course: Course, sessions: dict[str, StageSession],
     with HiddenSuites(course, timeout, examples, extra_plugins, stages=list(sessions),
                       stage_budget=stage_budget) as suites:
         return suites.run(sessions)
+
+
+def record_examples(course: Course, timeout: float | None = None) -> dict[str, tuple]:
+    """Run the hidden property tests on the reference solutions; the examples each drew."""
+    recorder = Recorder()
+    runtime = LocalRuntime()
+    sessions = {stage.id: runtime.open_stage(course.solutions_dir, stage.id)
+                for stage in course.stages}
+    try:
+        with HiddenSuites(course, timeout, extra_plugins=[recorder]) as suites:
+            suites.run(sessions, select=is_property_test)
+    finally:
+        for session in sessions.values():
+            session.close()
+    return recorder.examples
 
 
 class HiddenSuites:

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from mapcourse.progress.runner import LIMIT, OUT, stack_file
+from mapcourse.progress.channel import LIMIT, OUT, stack_file
 from mapcourse.progress.watchdog import Alarm, is_students
 from mapcourse.terms import TEST_TIME_LIMIT, grader_packages
 

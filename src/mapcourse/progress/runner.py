@@ -21,14 +21,13 @@ from pathlib import Path
 
 from mapcourse.manifest import Course, Stage
 from mapcourse.progress import processes
+from mapcourse.progress.channel import LIMIT, OUT, stack_file
 from mapcourse.progress.watchdog import HUNG, from_dump, hang_message
 from mapcourse.progress.workspace import stage_dir
 from mapcourse.terms import TEST_TIME_LIMIT
 
 TIME_LIMIT = 120.0  # seconds one stage process may run, whatever its tests do
 TEST_LIMIT = TEST_TIME_LIMIT  # seconds one test may take: the grader's limit
-OUT = "MAPCOURSE_PROGRESS_OUT"  # where the plugin writes the outcomes
-LIMIT = "MAPCOURSE_PROGRESS_LIMIT"  # the per-test limit the plugin applies
 POLL = 0.01  # seconds between looks at the running stage processes
 
 
@@ -56,11 +55,6 @@ class TestOutcome:
 
 def visible_tests(course: Course, stage: Stage) -> Path:
     return course.exercises_dir / f"test_{stage.id}.py"
-
-
-def stack_file(out: Path) -> Path:
-    """Where faulthandler writes the stacks of a stage process that ran out of time."""
-    return out.with_suffix(".stack")
 
 
 def run_stages(course: Course, stages: list[Stage], *, warm: bool = False,
