@@ -1,9 +1,10 @@
 """Write examples/sample-class/: nine students whose work shows what the grader does.
 
-    python examples/make_sample_class.py
+    python examples/make_sample_class.py [TARGET]
 
-Each student starts from the reference solutions; the table below says what is
-different. The folder is generated: the test suite fails when it is stale.
+Each student starts from the reference solutions of every stage in course.toml; the table
+below says what is different, naming each stage it changes. The folder is generated
+(`mapcourse regenerate` runs this script): the test suite fails when it is stale.
 """
 
 from __future__ import annotations
@@ -12,10 +13,13 @@ import shutil
 import sys
 from pathlib import Path
 
+from mapcourse.manifest import load_course
+
 HERE = Path(__file__).resolve().parent
-SOLUTIONS = HERE.parent / "solutions"
+COURSE = load_course(HERE.parent)
+SOLUTIONS = COURSE.solutions_dir
 TARGET = HERE / "sample-class"
-STAGES = sorted(path.stem for path in SOLUTIONS.glob("stage*.py"))
+STAGES = [stage.id for stage in COURSE.stages]
 NOTE = "# Sample submission for the course's demo class (examples/make_sample_class.py).\n"
 
 RIDGE_WITH_LAM = '''
@@ -96,7 +100,8 @@ STUDENTS: dict[str, dict[str, object]] = {
     "ben": {"stage4_laplace_l1": None, "stage5_weight_decay": None,
             "stage6_beta_bayes": BETA_MAP_IS_THE_MEAN},
     "chloe": {"stage3_gaussian_l2": RIDGE_WITH_LAM},
-    "dev": {stage: None for stage in STAGES[2:]},
+    "dev": {stage: None for stage in ("stage3_gaussian_l2", "stage4_laplace_l1",
+                                      "stage5_weight_decay", "stage6_beta_bayes")},
     "emma": {"stage2_map_table": SYNTAX_ERROR},
     "farid": {"stage4_laplace_l1": LASSO_NEVER_STOPS},
     "gina": {"stage5_weight_decay": CRASH_AT_IMPORT},

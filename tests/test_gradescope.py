@@ -10,7 +10,10 @@ from pathlib import Path
 
 import pytest
 
+from mapcourse.manifest import load_course
+
 ROOT = Path(__file__).resolve().parents[1]
+COURSE = load_course(ROOT)
 
 
 def test_bundle_holds_gradescope_files_and_the_course(tmp_path):
@@ -21,8 +24,9 @@ def test_bundle_holds_gradescope_files_and_the_course(tmp_path):
     names = zipfile.ZipFile(bundle).namelist()
     assert {"setup.sh", "run_autograder", "requirements.txt"} <= set(names)
     assert "course/course.toml" in names
-    assert "course/autograder/test_stage1_mle_coin.py" in names
-    assert "course/solutions/stage6_beta_bayes.py" in names
+    for stage in COURSE.stages:
+        assert f"course/autograder/test_{stage.id}.py" in names
+        assert f"course/solutions/{stage.filename}" in names
     assert not [name for name in names if "__pycache__" in name or name.endswith(".pyc")]
     needed = zipfile.ZipFile(bundle).read("requirements.txt").decode().splitlines()[1:]
     assert any(line.startswith("pytest") for line in needed)
@@ -69,6 +73,6 @@ def test_run_autograder_grades_the_submission_like_mapcourse_grade(tmp_path):
     expected = json.loads(graded.stdout)["submissions"][0]
     assert results["score"] == expected["score"]
     assert 20 < results["score"] < 30
-    assert sum(test["max_score"] for test in results["tests"]) == 60
+    assert sum(test["max_score"] for test in results["tests"]) == COURSE.max_score
     assert all(test["visibility"] == "visible" for test in results["tests"])
     assert results["execution_time"] > 0

@@ -17,9 +17,9 @@ def test_explain_adds_notes_and_names_the_missing_file_but_keeps_status_and_scor
     write(tmp_path / "x" / f"{STAGES[0]} (1).py", solution(STAGES[0]))
     upload = locate(tmp_path, COURSE)
     result = SubmissionResult("s", tuple(StageResult(s, 10, "missing", message="missing")
-                                         for s in STAGES), 60)
+                                         for s in STAGES), COURSE.max_score)
     explained = explain(result, upload)
-    assert [stage.status for stage in explained.stages] == ["missing"] * 6
+    assert [stage.status for stage in explained.stages] == ["missing"] * len(COURSE.stages)
     assert explained.score == 0
     assert explained.stages[0].note.startswith(f"Graded `x/{STAGES[0]} (1).py`")
     assert explained.stages[1].message.startswith(f"`{STAGES[1]}.py` is not in the submission")
@@ -45,7 +45,7 @@ def test_feedback_shows_the_note_and_the_missing_file_it_expected():
               StageResult(STAGES[1], 10, "missing", message="missing"),
               *(StageResult(stage_id, 10, "missing", message="`y.py` is not there.")
                 for stage_id in STAGES[2:]))
-    text = render.feedback(SubmissionResult("s", stages, 60), COURSE)
+    text = render.feedback(SubmissionResult("s", stages, COURSE.max_score), COURSE)
     assert "> Graded `a/x.py`." in text
     assert f"`{STAGES[1]}.py` is missing from the submission." in text
     assert "`y.py` is not there." in text

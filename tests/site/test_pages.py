@@ -8,7 +8,10 @@ from pathlib import Path
 import pytest
 import yaml
 
+from mapcourse.manifest import load_course
 from mapcourse.site.decay import DecayResults
+from mapcourse.site.nav import course_nav, mkdocs_nav
+from mapcourse.site.nav import nav_pages as site_nav_pages
 from mapcourse.site.pipeline import page_fragments, training_fragments
 from tests.site.conftest import ROOT
 
@@ -30,21 +33,21 @@ SOURCE_SECTIONS = {
 INCLUDE = re.compile(r'^--8<-- "([^"]+)"$', re.MULTILINE)
 
 
+def site_nav() -> list:
+    """The site's navigation: mkdocs.yml's, with the stage sections the hook fills from
+    course.toml."""
+    return course_nav(load_course(ROOT), mkdocs_nav(ROOT / "mkdocs.yml"))
+
+
 def nav_section(title: str) -> list[str]:
-    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text())
-    for entry in config["nav"]:
-        if title in entry:
+    for entry in site_nav():
+        if isinstance(entry, dict) and title in entry:
             return entry[title]
-    raise AssertionError(f"mkdocs.yml has no nav section {title!r}")
+    raise AssertionError(f"the site's nav has no section {title!r}")
 
 
 def nav_pages() -> list[str]:
-    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text())
-    pages = []
-    for entry in config["nav"]:
-        for value in entry.values():
-            pages += value if isinstance(value, list) else [value]
-    return pages
+    return site_nav_pages(site_nav())
 
 
 def markdown_pages() -> list[Path]:

@@ -15,6 +15,7 @@ from mkdocs.structure.files import File
 
 from mapcourse.manifest import Course
 from mapcourse.release import site_url
+from mapcourse.site.nav import course_nav, nav_pages
 from tests.student.conftest import ROOT, mapcourse, release_cli
 
 ELSEWHERE = "https://textbook.example.edu/mle-map/"
@@ -26,15 +27,6 @@ def page_url(address: str, page: str) -> str:
     url = File(page, str(ROOT / config["docs_dir"]), "site",
                use_directory_urls=config.get("use_directory_urls", True)).url
     return address.rstrip("/") + "/" + url
-
-
-def nav_pages(entries: list) -> set[str]:
-    pages = set()
-    for entry in entries:
-        values = entry.values() if isinstance(entry, dict) else [entry]
-        for value in values:
-            pages |= nav_pages(value) if isinstance(value, list) else {value}
-    return pages
 
 
 @pytest.fixture(scope="module")
@@ -68,7 +60,7 @@ def test_every_stage_page_the_release_links_is_a_page_of_the_site(released, cour
     config = yaml.safe_load((ROOT / "mkdocs.yml").read_text())
     for stage in course.stages:
         assert (ROOT / config["docs_dir"] / stage.page).is_file(), stage.page
-        assert stage.page in nav_pages(config["nav"]), stage.page
+        assert stage.page in nav_pages(course_nav(course, config["nav"])), stage.page
         assert f"({page_url(config['site_url'], stage.page)})" in readme, stage.id
     assert json.loads((released / ".mapcourse/release.json").read_text())["textbook"] == (
         config["site_url"])

@@ -12,17 +12,26 @@ import argparse
 import importlib
 import sys
 
-COMMANDS = ("grade", "stubs", "check", "hint", "release", "gradescope", "nbgrader")
+from mapcourse.manifest import CourseNotFound, load_course
+
+COMMANDS = ("grade", "stubs", "check", "hint", "release", "gradescope", "nbgrader", "regenerate",
+            "new_stage")
 
 
 class UsageError(Exception):
     """A mistake in how the command was called; the message says what to do."""
 
 
+def _description() -> str:
+    """The course's own description (course.toml), or a generic one outside a course."""
+    try:
+        return load_course().description
+    except (CourseNotFound, OSError):
+        return "An auto-graded course, graded by its hidden tests."
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="mapcourse",
-        description="An auto-graded course on MLE, MAP and regularization.")
+    parser = argparse.ArgumentParser(prog="mapcourse", description=_description())
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name in COMMANDS:
         try:

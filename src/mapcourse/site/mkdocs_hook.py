@@ -1,4 +1,5 @@
-"""mkdocs hook: writes the textbook's generated files (`mapcourse.site.generate`) before a build.
+"""mkdocs hook: the course's navigation from course.toml (`on_config`), and the textbook's
+generated files (`mapcourse.site.generate`) before a build.
 
 mkdocs loads this file by path, so it puts this checkout's src/ first on sys.path: the site
 is always built from the code beside it.
@@ -11,7 +12,20 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
+from mapcourse.manifest import load_course  # noqa: E402
+from mapcourse.site.nav import course_nav  # noqa: E402
 from mapcourse.site.pipeline import generate  # noqa: E402
+
+
+def on_config(config):
+    """Fill the nav's Textbook and Stages sections from course.toml (see mapcourse.site.nav).
+
+    A mkdocs.yml without `nav:` keeps mkdocs' own navigation (every page, by file name)."""
+    if config["nav"] is not None:
+        load_course.cache_clear()  # `mkdocs serve` reloads the config after course.toml changes
+        root = Path(config.config_file_path).resolve().parent
+        config["nav"] = course_nav(load_course(root), config["nav"])
+    return config
 
 
 def on_pre_build(config) -> None:

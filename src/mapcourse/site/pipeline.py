@@ -4,7 +4,8 @@ generate(root) writes, under the course root:
 - docs/assets/vendor/katex/  KaTeX from node_modules (npm ci when it is missing),
 - docs/assets/figures/*.svg  figures drawn from the reference solutions,
 - build/textbook/**.md       fragments the pages include with `--8<--`: manifest facts
-                             (stage titles, files, hints) and computed numbers.
+                             (stage titles, files, hints) and computed numbers,
+- build/textbook/nav.yml     the site's navigation, the stage sections from course.toml.
 None of these is committed. The mkdocs hook calls generate() before every build; a builder
 that runs no hooks runs `python -m mapcourse.site generate` first. The torch training runs
 in a second Python process, beside the drawing; when no input changed since the last run (see
@@ -27,6 +28,7 @@ from pathlib import Path
 from mapcourse.manifest import Course, find_root, load_course
 from mapcourse.site import coin, fragments, regression
 from mapcourse.site.katex import vendor_katex
+from mapcourse.site.nav import nav_data
 from mapcourse.site.output import write_if_changed
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -52,11 +54,12 @@ def generate(root: Path | None = None, *, force: bool = False) -> list[Path]:
     """
     load_course.cache_clear()  # `mkdocs serve` calls this again after course.toml changes
     course = load_course((root or find_root()).resolve())
+    written = write_nav(course)
     digest = inputs_digest(course)
     if not force and _up_to_date(course.root, digest):
-        return []
+        return written
     with training_in_background(course.root) as training:
-        written = vendor_katex(course.root, course.root / "docs")
+        written += vendor_katex(course.root, course.root / "docs")
         written += write_figures(course, figures_dir(course.root), training)
         written += write_fragments(course, fragments_dir(course.root), training)
     outputs = [p for p in (course.root / "docs" / "assets").rglob("*") if p.is_file()]
@@ -64,6 +67,15 @@ def generate(root: Path | None = None, *, force: bool = False) -> list[Path]:
     stamp = {"digest": digest, "outputs": sorted(str(p.relative_to(course.root)) for p in outputs)}
     write_if_changed(stamp_path(course.root), json.dumps(stamp, indent=1).encode())
     return written
+
+
+def write_nav(course: Course) -> list[Path]:
+    """Write build/textbook/nav.yml, the site's navigation as data (see mapcourse.site.nav)."""
+    config_file = course.root / "mkdocs.yml"
+    if not config_file.is_file():
+        return []
+    path = fragments_dir(course.root) / "nav.yml"
+    return [path] if write_if_changed(path, nav_data(course, config_file).encode()) else []
 
 
 def inputs_digest(course: Course) -> str:
