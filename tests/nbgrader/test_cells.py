@@ -1,4 +1,4 @@
-"""What a hidden test cell does in the kernel: run a group, quietly, and say only what failed."""
+"""What a test cell does in the kernel: run a hidden group, quietly, and say only what failed."""
 
 from __future__ import annotations
 
@@ -12,30 +12,27 @@ import pytest
 from mapcourse.grading.runner import grade_submission
 from mapcourse.manifest import load_course
 from mapcourse.nbgrader import cells
-from mapcourse.nbgrader.cells import GroupFailed, cases, run_group
+from mapcourse.nbgrader.cells import GroupFailed, run_group
 from mapcourse.nbgrader.notebook import cell_id, stage_notebook
+from mapcourse.nbgrader.suites import group_digest, stage_groups
 from mapcourse.sandbox.session import LocalRuntime
 from tests import corpus
 
-pytestmark = pytest.mark.filterwarnings("ignore::pytest.PytestUnknownMarkWarning")
-
-DOUBLING = '''
-import pytest
-
-from mapcourse.checks import expect_close
-
-SECRET_HIDDEN_LINE = "never shown to a student"
+COURSE = load_course()
+STAGE = "stage1_mle_coin"
+GROUP = "test_mle_is_the_fraction_of_heads"  # a property test (@given)
+PARAMETRIZED = "test_log_likelihood_is_the_sum_of_log_probabilities"  # six parametrized cases
 
 
-@pytest.mark.points(1)
-@pytest.mark.parametrize("x", [1, 2, 3])
-def test_double_doubles(student, x):
-    expect_close(student.double(x), 2 * x, call=f"double({x})", concept="Double it.")
-'''
+def reference_namespace() -> dict:
+    namespace: dict = {}
+    exec(compile((COURSE.solutions_dir / f"{STAGE}.py").read_text(), STAGE, "exec"),  # noqa: S102
+         namespace)
+    return namespace
 
 
-def run(namespace: dict) -> None:
-    run_group(namespace, "stage1_mle_coin", "test_double_doubles", DOUBLING)
+def run(namespace: dict, test: str = GROUP, digest: str | None = None) -> None:
+    run_group(namespace, STAGE, test, digest)
 
 
 @pytest.fixture(autouse=True)
@@ -44,65 +41,80 @@ def fresh_answers(monkeypatch):
 
 
 def test_a_right_answer_passes_silently(capfd):
-    run({"double": lambda x: 2 * x})
+    run(reference_namespace())
     assert capfd.readouterr() == ("", "")
 
 
 def test_a_wrong_answer_fails_with_the_students_message_alone():
+    namespace = reference_namespace()
+    namespace["mle"] = lambda heads, tails: round(heads / (heads + tails), 1)
     with pytest.raises(GroupFailed) as failure:
-        run({"double": lambda x: x + 1 if x > 1 else 2 * x})
-    assert failure.value._render_traceback_() == [
-        "failed: double(2) returned 3.0; expected 4. Double it."]
+        run(namespace)
+    (line,) = failure.value._render_traceback_()
+    assert line.startswith("failed: mle(") and "def test_" not in line
 
 
 def test_a_missing_function_is_named():
-    with pytest.raises(GroupFailed, match="does not define double"):
-        run({})
+    namespace = reference_namespace()
+    del namespace["mle"]
+    with pytest.raises(GroupFailed, match="does not define mle"):
+        run(namespace)
 
 
 def test_warnings_and_prints_of_student_code_reach_neither_stdout_nor_stderr(capfd):
-    def double(x):
-        warnings.warn("deprecated", DeprecationWarning, stacklevel=1)
-        print("debugging", x, file=sys.stderr)
-        os.write(2, b"written by C code\n")
-        return 2 * x
+    namespace = reference_namespace()
+    right = namespace["mle"]
 
-    run({"double": double})
+    def mle(heads, tails):
+        warnings.warn("deprecated", DeprecationWarning, stacklevel=1)
+        print("debugging", heads, file=sys.stderr)
+        os.write(2, b"written by C code\n")
+        return right(heads, tails)
+
+    namespace["mle"] = mle
+    run(namespace)
     assert capfd.readouterr() == ("", "")
 
 
 def test_a_call_that_never_returns_is_stopped(monkeypatch):
     monkeypatch.setattr(cells, "grading_time_limit", lambda: 0.2)
+    namespace = reference_namespace()
 
-    def double(x):
+    def mle(heads, tails):
         while True:
             pass
 
+    namespace["mle"] = mle
     with pytest.raises(GroupFailed) as failure:
-        run({"double": double})
+        run(namespace)
     assert failure.value.status == "timeout"
 
 
-def test_every_case_runs_even_after_a_failure():
+def test_the_cases_are_pytests_own_expansion_and_all_run_after_a_failure():
+    namespace = reference_namespace()
     calls = []
 
-    def double(x):
-        calls.append(x)
-        return 0.0
+    def log_likelihood(theta, heads, tails):
+        calls.append((theta, heads, tails))
+        return 1.0
 
-    with pytest.raises(GroupFailed, match=r"double\(1\)"):
-        run({"double": double})
-    assert calls == [1, 2, 3]
+    namespace["log_likelihood"] = log_likelihood
+    with pytest.raises(GroupFailed, match=r"log_likelihood\(0.5, 3, 1\)"):
+        run(namespace, test=PARAMETRIZED)
+    assert calls[0] == (0.5, 3, 1) and len(calls) == 6  # in the suite's order, every case
 
 
-def test_cases_follow_pytest_order_and_unwrap_params():
-    @pytest.mark.parametrize("b", [pytest.param(10, id="ten"), 20])
-    @pytest.mark.parametrize(("a", "c"), [(1, 2), (3, 4)])
-    def test(student, a, b, c):
-        pass
+def test_a_digest_that_no_longer_matches_the_suite_is_refused():
+    group = next(g for g in stage_groups(COURSE, COURSE.stage(STAGE)) if g.name == GROUP)
+    run(reference_namespace(), digest=group_digest(group))
+    with pytest.raises(GroupFailed, match="changed after this notebook was generated") as failure:
+        run(reference_namespace(), digest="0" * 12)
+    assert failure.value.status == "error"
 
-    assert list(cases(test)) == [{"a": 1, "c": 2, "b": 10}, {"a": 1, "c": 2, "b": 20},
-                                 {"a": 3, "c": 4, "b": 10}, {"a": 3, "c": 4, "b": 20}]
+
+def test_an_unknown_group_is_an_error_not_a_pass():
+    with pytest.raises(GroupFailed, match="no hidden test test_gone"):
+        run(reference_namespace(), test="test_gone")
 
 
 def last_cell(monkeypatch, raw_cell: str, error: BaseException | None,
@@ -117,10 +129,10 @@ def test_an_answer_cell_that_ends_in_an_error_scores_zero_like_an_import_error(m
     last_cell(monkeypatch, "def mle(heads, tails):\n    return 0.5\n\nmle(0, 0)\n",
               ValueError("no flips"))
     with pytest.raises(GroupFailed, match="stopped with ValueError: no flips"):
-        run({"double": lambda x: 2 * x})
+        run(reference_namespace())
     last_cell(monkeypatch, "run_group(...)", None)  # the next test cell keeps the verdict
     with pytest.raises(GroupFailed, match="stopped with ValueError"):
-        run({"double": lambda x: 2 * x})
+        run(reference_namespace())
 
 
 def test_an_answer_cell_with_a_syntax_error_says_so(monkeypatch):
@@ -128,22 +140,21 @@ def test_an_answer_cell_with_a_syntax_error_says_so(monkeypatch):
     error.lineno = 3
     last_cell(monkeypatch, "def mle(heads, tails):\n    return (\n", None, error)
     with pytest.raises(GroupFailed, match=r"SyntaxError: invalid syntax \(line 3\)"):
-        run({"double": lambda x: 2 * x})
+        run(reference_namespace())
 
 
 def test_an_error_in_a_scratch_cell_does_not_count(monkeypatch):
     last_cell(monkeypatch, "mle(0, 0)\n", ValueError("no flips"))
-    run({"double": lambda x: 2 * x})
+    run(reference_namespace())
 
 
 def notebook_score(stage_id: str, module_source: str) -> float:
-    """Run a stage's notebook in order, in this process, with `module_source` pasted into
-    the first answer cell; the points of the test cells that pass."""
-    course = load_course()
-    stage = course.stage(stage_id)
+    """Run a stage's notebook in order, in this process, as `nbgrader autograde` does, with
+    `module_source` pasted into the first answer cell; the points of the test cells that pass."""
+    stage = COURSE.stage(stage_id)
     namespace: dict = {}
     earned = 0.0
-    for cell in stage_notebook(course, stage).cells:
+    for cell in stage_notebook(COURSE, stage).cells:
         if cell.cell_type != "code":
             continue
         source = module_source if cell.id == cell_id(stage, "answer") else cell.source
@@ -155,13 +166,20 @@ def notebook_score(stage_id: str, module_source: str) -> float:
     return earned
 
 
+def test_outside_autograde_a_test_cell_does_nothing(monkeypatch):
+    monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)
+    assert notebook_score(STAGE, "") == COURSE.stage(STAGE).points  # nothing ran, nothing failed
+    monkeypatch.setenv("NBGRADER_EXECUTION", "validate")
+    assert notebook_score(STAGE, "") == COURSE.stage(STAGE).points
+
+
 @pytest.mark.parametrize("case", ["mle_rounded", "grid_mle_ties_to_the_largest_theta"])
-def test_a_pasted_module_scores_what_mapcourse_grade_gives_it(tmp_path, case):
-    course = load_course()
+def test_a_pasted_module_scores_what_mapcourse_grade_gives_it(tmp_path, monkeypatch, case):
+    monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
     built = corpus.build(next(c for c in corpus.cases("wrong") if c.name == case), tmp_path)
     for path in built.iterdir():
-        if path.name != "stage1_mle_coin.py":
+        if path.name != f"{STAGE}.py":
             path.unlink()
-    graded = grade_submission(course, built, LocalRuntime()).stage("stage1_mle_coin").score
+    graded = grade_submission(COURSE, built, LocalRuntime()).stage(STAGE).score
     assert graded < 10
-    assert notebook_score("stage1_mle_coin", (built / "stage1_mle_coin.py").read_text()) == graded
+    assert notebook_score(STAGE, (built / f"{STAGE}.py").read_text()) == graded

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import ast
 import copy
 import re
 
 import nbformat
 import pytest
 from nbgrader.preprocessors import ClearHiddenTests, ClearSolutions
+from nbgrader.utils import compute_checksum
 
 from mapcourse.manifest import load_course
 from mapcourse.nbgrader.course import course_files, stale_files
 from mapcourse.nbgrader.notebook import cell_id, stage_notebook
 from mapcourse.nbgrader.solution import exercise_names
+from mapcourse.nbgrader.suites import group_digest, stage_groups
 
 COURSE = load_course()
 STAGES = COURSE.stages
@@ -100,14 +103,37 @@ def test_students_get_stubs_with_hints_and_no_hidden_test(stage_and_notebook):
     assert answer.source.count("raise NotImplementedError()") == len(names)
     assert answer.source.count("# Hint:") == len(names)
     for cell in released.cells:
-        assert "run_group" not in cell.source and "HIDDEN TESTS" not in cell.source
-        assert "SOLUTION" not in cell.source
+        assert "HIDDEN TESTS" not in cell.source and "SOLUTION" not in cell.source
 
 
-def test_hidden_tests_hold_the_suites_code(stage_and_notebook):
+def test_each_test_function_has_a_cell_that_calls_it_and_no_line_of_its_code(
+        stage_and_notebook):
     stage, notebook = stage_and_notebook
-    suite = COURSE.hidden_suite(stage).read_text()
-    hidden = "".join(cell.source for cell in notebook.cells
-                     if "### BEGIN HIDDEN TESTS" in cell.source)
-    for name in re.findall(r"^def (test_\w+)", suite, re.MULTILINE):
-        assert f"def {name}(" in hidden
+    groups = stage_groups(COURSE, stage)
+    calls = [cell.source for cell in notebook.cells if nbgrader_meta(cell).get("grade")
+             and cell.cell_type == "code"]
+    assert len(calls) == len(groups)
+    for group, source in zip(groups, calls, strict=True):
+        assert f"{group.name!r}," in source and f"{group_digest(group)!r}," in source
+    suite = COURSE.hidden_suite(stage).read_text().splitlines()
+    tests = [node for node in ast.parse("\n".join(suite)).body
+             if isinstance(node, ast.FunctionDef) and node.name.startswith("test_")]
+    suite_lines = {line.strip() for test in tests
+                   for line in suite[test.body[0].lineno - 1:test.end_lineno]
+                   if len(line.strip()) > 20}
+    suite_lines -= {line.strip() for line in  # code a solution shares: `if heads + tails == 0:`
+                    (COURSE.solutions_dir / stage.filename).read_text().splitlines()}
+    assert suite_lines
+    in_notebook = {line.strip() for cell in notebook.cells for line in cell.source.splitlines()}
+    assert not suite_lines & in_notebook
+
+
+def test_released_test_cells_keep_the_source_checksum(stage_and_notebook):
+    """nbgrader #1961: a cell whose hidden tests are cleared on release no longer matches
+    the checksum stored from the source, and autograde warns about every such cell."""
+    _, notebook = stage_and_notebook
+    source = {cell.id: compute_checksum(cell) for cell in notebook.cells
+              if nbgrader_meta(cell).get("grade")}
+    released = {cell.id: compute_checksum(cell) for cell in release(notebook).cells
+                if nbgrader_meta(cell).get("grade") and not nbgrader_meta(cell).get("solution")}
+    assert released and all(source[cell_id] == released[cell_id] for cell_id in released)

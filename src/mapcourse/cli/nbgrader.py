@@ -10,9 +10,13 @@ from mapcourse.manifest import CourseNotFound, load_course
 
 NEXT_STEPS = """\
 Next, in {directory} (with this Python's bin folder on PATH):
+  mapcourse nbgrader {directory} --roster students.csv   the students' names (id,first_name,...)
   nbgrader generate_assignment STAGE     for each stage, e.g. {first}
   nbgrader release_assignment STAGE      then collect, autograde, generate_feedback
+  jupyter lab                            started in {directory}: Formgrader
 See docs/instructors/nbgrader.md."""
+NO_MATHJAX = ("note: no MathJax at {path} (npm ci installs it): Formgrader and the feedback "
+              "will load it from a CDN")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -26,18 +30,25 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         help="nbgrader's course id (default: mapcourse)")
     parser.add_argument("--check", action="store_true",
                         help="write nothing; exit 1 if any generated file is stale")
+    parser.add_argument("--roster", type=Path, metavar="CSV",
+                        help="also add these students to the gradebook (nbgrader db student "
+                             "import: columns id, first_name, last_name, email)")
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
     try:
         from mapcourse.nbgrader.course import stale_files, write_course
+        from mapcourse.nbgrader.feedback import MATHJAX_PACKAGE, copy_mathjax
+        from mapcourse.nbgrader.roster import RosterError, import_roster
         from mapcourse.nbgrader.suites import SuiteError
     except ModuleNotFoundError as error:
         raise UsageError(f"{error.name} is not installed: pip install 'mapcourse[instructor]'"
                          ) from None
     if args.directory.exists() and not args.directory.is_dir():
         raise UsageError(f"{args.directory} is a file; give a folder for the nbgrader course")
+    if args.roster is not None and not args.roster.is_file():
+        raise UsageError(f"no roster at {args.roster}")
     try:
         course = load_course()
         if args.check:
@@ -46,11 +57,17 @@ def run(args: argparse.Namespace) -> int:
                 print(f"stale: {path} (run `mapcourse nbgrader {args.directory}`)")
             return 1 if stale else 0
         written = write_course(course, args.directory, args.course_id)
-    except (CourseNotFound, SuiteError) as error:
+        for path in written:
+            print(f"wrote {path}")
+        if not written:
+            print(f"{args.directory} is up to date")
+        if copy_mathjax(course.root, args.directory) is None:
+            print(NO_MATHJAX.format(path=course.root / MATHJAX_PACKAGE))
+        if args.roster is not None:
+            import_roster(args.directory, args.roster)
+            print(f"added the students of {args.roster} to {args.directory / 'gradebook.db'}")
+            return 0
+    except (CourseNotFound, SuiteError, RosterError) as error:
         raise UsageError(str(error)) from None
-    for path in written:
-        print(f"wrote {path}")
-    if not written:
-        print(f"{args.directory} is up to date")
     print(NEXT_STEPS.format(directory=args.directory, first=course.stages[0].id))
     return 0

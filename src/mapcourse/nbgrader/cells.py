@@ -1,12 +1,18 @@
-"""What a notebook's hidden test cell runs: one test group against the kernel's functions.
+"""What a notebook's test cell runs under `nbgrader autograde`: one hidden test group.
 
-A test cell is `run_group(globals(), "<stage>", "<test>", r'''<hidden test source>''')`.
-The source (the test function and the module code it needs, cut from the hidden suite)
-runs in a namespace of its own, so nothing it defines can shadow a student's name; its
-text is registered with `linecache`, so hypothesis sees the same source, hence the same
-derandomized examples, as under `mapcourse grade`. Every case runs (each parametrize
-case; each @given test under the grading profile) with a `LocalHandle` over the
-notebook's globals as `student`, each call stopped after the grader's time limit.
+A test cell holds no test source. It calls `run_group(globals(), "<stage>", "<test>",
+"<digest>")` when nbgrader autogrades the notebook (`NBGRADER_EXECUTION=autograde`) and
+does nothing anywhere else, so the cell a student receives is the cell nbgrader stored
+(equal checksums: no "checksum has changed" warning on autograde), and no line of a
+hidden test is ever in a notebook.
+
+`run_group` collects the stage's hidden suite with pytest, exactly as `mapcourse grade`
+does (`HiddenSuites`: pytest's own parametrize expansion, the same hypothesis examples
+under the grading profile, the same per-call time limit), once per kernel, and runs the
+cases of one test function against the notebook's globals (a `TimedLocalHandle` as
+`student`), scored by `score_groups`, the grader's rule. The digest, written when the
+notebook was generated, must match the group as the suite holds it now: a suite edited
+since then is refused, not graded on points the gradebook does not know.
 
 What nbgrader sees: nothing on stdout or stderr (warnings and prints are swallowed,
 since nbgrader scores a test cell that writes to stderr as failed), and on failure one
@@ -21,20 +27,28 @@ answer cell for the first test cell.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
+import functools
 import io
-import itertools
-import linecache
 import os
 import re
 import sys
 import warnings
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
-from mapcourse.sandbox.session import TimedLocalHandle
+from mapcourse.grading.plugin import classify
+from mapcourse.grading.runner import HiddenSuites, score_groups
+from mapcourse.manifest import load_course
+from mapcourse.nbgrader.suites import TestGroup, group_digest, stage_groups
+from mapcourse.sandbox.session import StageSession, TimedLocalHandle
+from mapcourse.terms import TEST_TIME_LIMIT
 
 _FAILED_ANSWERS: dict[str, str] = {}  # stage -> why its answer cell counts as not importing
+STALE = ("the hidden test {test} of {stage} changed after this notebook was generated: "
+         "run `mapcourse nbgrader` and `nbgrader generate_assignment {stage} --force`, "
+         "then autograde again")
 
 
 class GroupFailed(AssertionError):
@@ -49,83 +63,75 @@ class GroupFailed(AssertionError):
         return [f"{self.status}: {self.message}"]
 
 
-def run_group(namespace: Mapping[str, Any], stage: str, test: str, source: str) -> None:
-    """Run every case of the test group `test` defined by `source` against `namespace`.
+class NotebookSession(StageSession):
+    """The notebook's globals as a stage opened for the hidden tests."""
 
-    Returns None when all cases pass; raises GroupFailed with the first failing
-    case's message otherwise (the same all-or-nothing rule as `mapcourse grade`).
+    status, message = "graded", ""
+
+    def __init__(self, namespace: Mapping[str, Any]) -> None:
+        self.handle = TimedLocalHandle(namespace)
+
+    def set_deadline(self, seconds: float | None) -> None:
+        self.handle.seconds = seconds
+
+    def close(self) -> None:
+        pass
+
+
+def run_group(namespace: Mapping[str, Any], stage: str, test: str,
+              digest: str | None = None) -> None:
+    """Run every case of the hidden test function `test` of `stage` against `namespace`.
+
+    Returns None when all cases pass; raises GroupFailed with the group's status and
+    message otherwise (the same all-or-nothing rule and message as `mapcourse grade`).
     """
     with _quiet():
-        status, message = _run(namespace, stage, test, source)
+        status, message = _run(namespace, stage, test, digest)
     if status != "passed":
         raise GroupFailed(status, message) from None
 
 
-def _run(namespace: Mapping[str, Any], stage: str, test: str, source: str) -> tuple[str, str]:
-    from hypothesis import settings
-
-    from mapcourse.grading.plugin import classify  # registers the "grading" profile
-
+def _run(namespace: Mapping[str, Any], stage: str, test: str,
+         digest: str | None) -> tuple[str, str]:
     _note_answer_cell(stage)
     if stage in _FAILED_ANSWERS:
         return "error", _FAILED_ANSWERS[stage]
     if (torch := sys.modules.get("torch")) is not None:
         torch.set_num_threads(1)  # as in `mapcourse grade`: tiny models, the same arithmetic
     try:
-        settings.load_profile("grading")
-        function = define(stage, test, source)
-        student = TimedLocalHandle(namespace, grading_time_limit())
-        outcomes = []
-        for case in cases(function):
-            try:
-                function(student=student, **case)
-                outcomes.append(("passed", ""))
-            except (KeyboardInterrupt, SystemExit):
-                raise
-            except BaseException as error:  # noqa: BLE001 - a pytest outcome is a BaseException
-                outcomes.append(classify(error))
+        group = _groups(stage).get(test)
+        if group is None:
+            return "error", f"{stage} has no hidden test {test}: regenerate the notebook"
+        if digest is not None and digest != group_digest(group):
+            return "error", STALE.format(test=test, stage=stage)
+        outcomes = _suites(stage, grading_time_limit()).run(
+            {stage: NotebookSession(namespace)},
+            select=lambda item: item.originalname == test)
     except Exception as error:  # noqa: BLE001 - a broken suite is reported, never shown raw
         return classify(error)
-    return next((outcome for outcome in outcomes if outcome[0] != "passed"), ("passed", ""))
-
-
-def define(stage: str, test: str, source: str) -> Callable[..., Any]:
-    """Execute the group's source in a fresh namespace; return its test function."""
-    filename = f"<hidden tests of {stage}: {test}>"
-    linecache.cache[filename] = (len(source), None, source.splitlines(keepends=True), filename)
-    scope: dict[str, Any] = {"__name__": f"hidden_tests_{stage}"}
-    exec(compile(source, filename, "exec"), scope)  # noqa: S102 - the course's own suite
-    return scope[test]
-
-
-def cases(function: Callable[..., Any]) -> Iterator[dict[str, Any]]:
-    """The keyword arguments of each parametrized case, in pytest's order."""
-    axes = []
-    for mark in getattr(function, "pytestmark", []):
-        if mark.name != "parametrize":
-            continue
-        names, values = mark.args[0], mark.args[1]
-        names = [name.strip() for name in names.split(",")] if isinstance(names, str) \
-            else list(names)
-        rows = []
-        for value in values:
-            if isinstance(value, tuple) and hasattr(value, "marks"):  # pytest.param(...)
-                row = value.values
-            else:
-                row = value if len(names) > 1 else (value,)
-            rows.append(dict(zip(names, row, strict=True)))
-        axes.append(rows)
-    for combination in itertools.product(*axes):
-        yield {key: value for row in combination for key, value in row.items()}
+    if not outcomes:
+        return "error", f"the hidden test {test} of {stage} collected no case"
+    (result,) = score_groups(outcomes)
+    return result.status, result.message
 
 
 def grading_time_limit() -> float | None:
     """The per-call time limit of `mapcourse grade` (its default `timeout`)."""
-    import inspect
+    return TEST_TIME_LIMIT
 
-    from mapcourse.grading.runner import grade_submission
 
-    return inspect.signature(grade_submission).parameters["timeout"].default
+@functools.cache
+def _groups(stage: str) -> dict[str, TestGroup]:
+    course = load_course()
+    return {group.name: group for group in stage_groups(course, course.stage(stage))}
+
+
+@functools.cache
+def _suites(stage: str, timeout: float | None) -> HiddenSuites:
+    """The stage's hidden suite, collected once for the kernel's life."""
+    suites = HiddenSuites(load_course(), timeout, stages=[stage])
+    atexit.register(suites.close)
+    return suites
 
 
 def _note_answer_cell(stage: str) -> None:
@@ -153,7 +159,6 @@ def _note_answer_cell(stage: str) -> None:
 
 def _defines_exercises(code: str, stage: str) -> bool:
     """Whether `code` defines (at its top level) one of the functions of the stage."""
-    from mapcourse.manifest import load_course
     from mapcourse.nbgrader.solution import exercise_names
 
     course = load_course()

@@ -1,9 +1,10 @@
 """The whole nbgrader course folder: config, one assignment per stage, a .gitignore.
 
 `DIR/source/<stage>/<stage>.ipynb` for every stage, `DIR/nbgrader_config.py`, and a
-`DIR/.gitignore` that keeps nbgrader's student data (gradebook, submissions, feedback)
-out of the course repository. Everything here is generated from the solutions, the
-hidden suites and course.toml; `stale_files` says what differs from a fresh build.
+`DIR/.gitignore` that keeps nbgrader's student data (gradebook, submissions, feedback,
+the exchange) out of the course repository. Everything here is generated from the
+solutions, the hidden suites and course.toml; `stale_files` says what differs from a
+fresh build. MathJax is copied beside them (`feedback.copy_mathjax`), not generated.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ submitted/
 autograded/
 feedback/
 exchange/
+mathjax/
 .ipynb_checkpoints/
 """
 

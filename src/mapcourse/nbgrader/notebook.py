@@ -8,9 +8,10 @@ The cells, in order:
    regions and hints. It is the notebook's first answer cell and its only code answer
    cell, so a whole stage file pasted there replaces it and no later cell can redefine
    a function with a stub;
-4. one autograder test cell per test group of the hidden suite, its code inside
-   `### BEGIN HIDDEN TESTS` / `### END HIDDEN TESTS`, worth the group's points (they add
-   up to the stage's points, as under `mapcourse grade`);
+4. one autograder test cell per test group of the hidden suite, worth the group's
+   points (they add up to the stage's points, as under `mapcourse grade`): a comment
+   naming the group and a call that runs it from the hidden suite when nbgrader
+   autogrades (see `cells`), never the tests' code;
 5. for stages with a derivation: the prompt and a manually graded markdown answer cell
    worth `derivation_points`, apart from the autograded points.
 
@@ -21,7 +22,6 @@ and stable while the test keeps its name.
 
 from __future__ import annotations
 
-import ast
 import hashlib
 import re
 import textwrap
@@ -32,13 +32,14 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 from mapcourse.manifest import Course, Stage
 from mapcourse.nbgrader.intro import introduction, markdown_text
 from mapcourse.nbgrader.solution import SplitSolution, split_solution
-from mapcourse.nbgrader.suites import TestGroup, stage_groups
+from mapcourse.nbgrader.suites import TestGroup, group_digest, stage_groups
 
 KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
 LANGUAGE_INFO = {"name": "python", "file_extension": ".py", "mimetype": "text/x-python",
                  "nbconvert_exporter": "python", "pygments_lexer": "ipython3",
                  "codemirror_mode": {"name": "ipython", "version": 3}}
 MAX_ID = 64  # nbformat's limit on a cell id
+AUTOGRADE = ("NBGRADER_EXECUTION", "autograde")  # set by nbgrader while autograding
 
 
 def stage_notebook(course: Course, stage: Stage) -> nbformat.NotebookNode:
@@ -108,21 +109,27 @@ def tests_heading(stage: Stage) -> str:
 
 
 def test_code(stage: Stage, group: TestGroup) -> str:
-    """A test cell: a visible comment naming the group, then the hidden tests."""
+    """A test cell: a comment naming the group, and the call that runs it when graded.
+
+    The same text in the source and the released notebook (no hidden region to clear),
+    so nbgrader's checksums agree; the tests themselves stay in the hidden suite.
+    """
     plural = "" if group.points == 1 else "s"
     title = f"Hidden tests: {group.readable} ({group.points:g} point{plural})."
     return "\n".join([
         *textwrap.wrap(title, width=98, initial_indent="# ", subsequent_indent="# "),
-        "### BEGIN HIDDEN TESTS",
-        "from mapcourse.nbgrader.cells import run_group",
+        "# They run when nbgrader grades your notebook; here this cell does nothing.",
+        "import os",
         "",
-        "run_group(",
-        "    globals(),",
-        f"    {stage.id!r},",
-        f"    {group.name!r},",
-        f"    {source_literal(group.source)},",
-        ")",
-        "### END HIDDEN TESTS",
+        f"if os.environ.get({AUTOGRADE[0]!r}) == {AUTOGRADE[1]!r}:",
+        "    from mapcourse.nbgrader.cells import run_group",
+        "",
+        "    run_group(",
+        "        globals(),",
+        f"        {stage.id!r},",
+        f"        {group.name!r},",
+        f"        {group_digest(group)!r},  # the hidden tests this notebook was made for",
+        "    )",
     ])
 
 
@@ -130,16 +137,3 @@ def derivation_prompt(stage: Stage) -> str:
     return (f"## Derivation ({stage.derivation_points} points, graded by hand)\n\n"
             f"{markdown_text(stage.derivation or '')}\n\n"
             "Write it in the cell below, in Markdown, with LaTeX between `$` signs.")
-
-
-def source_literal(text: str) -> str:
-    """A string literal for `text` that reads as the code it holds (a raw triple quote)."""
-    for quote in ("'''", '"""'):
-        literal = f"r{quote}\n{text}{quote}"
-        if quote not in text and not text.endswith("\\"):
-            try:
-                if ast.literal_eval(literal) == "\n" + text:
-                    return literal
-            except SyntaxError:
-                pass
-    return repr("\n" + text)

@@ -1,25 +1,22 @@
-"""The hidden suites, cut into test groups for nbgrader test cells.
+"""The hidden suites as test groups: one nbgrader test cell each, with a digest.
 
 A group is one test function of `autograder/test_<stage>.py` with its decorators, and
 the module-level code it needs (imports, constants, `solution = reference(...)`,
 helpers): every top-level statement that binds a name the test uses, followed
 transitively, plus statements that bind nothing (side effects), all in the suite's
-order. The test's text is copied unchanged, so hypothesis derives the same examples
-from it (with `derandomize` the seed is a digest of the function's source).
+order. A notebook's test cell names its group and carries `group_digest` of it (never
+its text): the cell refuses to grade once the group's code or points have changed.
 """
 
 from __future__ import annotations
 
 import ast
+import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
 from mapcourse.manifest import Course, Stage
 from mapcourse.nbgrader.source import join
-
-NBGRADER_DELIMITERS = ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS",
-                       "END HIDDEN TESTS")
-
 
 class SuiteError(Exception):
     """A hidden suite that cannot become nbgrader test cells."""
@@ -39,6 +36,12 @@ class TestGroup:
         return self.name.removeprefix("test_").replace("_", " ")
 
 
+def group_digest(group: TestGroup) -> str:
+    """12 hex digits of the group's points and code: what a test cell was generated for."""
+    text = f"{group.name}\n{group.points:g}\n{group.source}"
+    return hashlib.sha256(text.encode()).hexdigest()[:12]
+
+
 def stage_groups(course: Course, stage: Stage) -> list[TestGroup]:
     """The test groups of a stage's hidden suite; their points must add up to the stage's."""
     path = course.hidden_suite(stage)
@@ -55,10 +58,6 @@ def stage_groups(course: Course, stage: Stage) -> list[TestGroup]:
 def read_suite(path: Path) -> list[TestGroup]:
     """Every top-level `test_*` function of a hidden suite, as a self-contained group."""
     text = path.read_text()
-    for delimiter in NBGRADER_DELIMITERS:
-        if delimiter in text:
-            raise SuiteError(f"{path.name} contains {delimiter!r}, which nbgrader would "
-                             "take for one of its own markers")
     lines = text.splitlines(keepends=True)
     body = ast.parse(text, filename=str(path)).body
     if body and _is_docstring(body[0]):
@@ -68,7 +67,6 @@ def read_suite(path: Path) -> list[TestGroup]:
     support = [node for node in body if node not in tests]
     groups = []
     for test in tests:
-        _check_arguments(test, path)
         needed = _support_for(test, support)
         chosen = [node for node in support if node in needed] + [test]
         groups.append(TestGroup(test.name, _points(test, path), join(lines, chosen)))
@@ -132,31 +130,3 @@ def _points(test: ast.FunctionDef, path: Path) -> float:
                 break
     raise SuiteError(f"{path.name}:{test.lineno}: {test.name} needs @pytest.mark.points(n) "
                      "with a number")
-
-
-def _check_arguments(test: ast.FunctionDef, path: Path) -> None:
-    """A test cell provides `student`, parametrized values and hypothesis' values only."""
-    provided = {"student"}
-    for decorator in test.decorator_list:
-        if (call := _mark(decorator, "parametrize")) is not None and call.args:
-            try:
-                names = ast.literal_eval(call.args[0])
-            except ValueError:
-                continue
-            provided |= {name.strip() for name in
-                         (names.split(",") if isinstance(names, str) else names)}
-        elif isinstance(decorator, ast.Call) and _called_name(decorator) == "given":
-            provided |= {keyword.arg for keyword in decorator.keywords if keyword.arg}
-            positional = [arg.arg for arg in test.args.args]
-            provided |= set(positional[len(positional) - len(decorator.args):])
-    arguments = [arg.arg for arg in (*test.args.posonlyargs, *test.args.args,
-                                     *test.args.kwonlyargs)]
-    if missing := [name for name in arguments if name not in provided]:
-        raise SuiteError(f"{path.name}:{test.lineno}: {test.name} takes {', '.join(missing)}; "
-                         "a notebook test cell provides only `student`, parametrized values "
-                         "and @given values (build other fixtures inside the test)")
-
-
-def _called_name(call: ast.Call) -> str | None:
-    func = call.func
-    return func.id if isinstance(func, ast.Name) else getattr(func, "attr", None)
