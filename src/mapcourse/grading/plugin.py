@@ -16,6 +16,7 @@ import pytest
 from hypothesis import HealthCheck, Phase, settings
 
 from mapcourse.checks import CheckFailed
+from mapcourse.grading import internals
 from mapcourse.grading.replay import Examples, fixture_arguments, replay
 from mapcourse.sandbox.handle import (
     FunctionMissing,
@@ -43,27 +44,7 @@ settings.register_profile(
 )
 
 
-def _draw_from_the_suite_alone() -> None:
-    """Make hypothesis' examples depend on the hidden suite alone, not on what is imported.
-
-    Recent hypothesis versions mix into their draws constants read from the source of
-    every "local" (not installed) module loaded in the process: the reference
-    solutions, an editable install of this package, a notebook's helpers. The same
-    suite would then draw different examples in `mapcourse grade`, in an nbgrader
-    kernel and on a student's laptop; a grade must not depend on that. The switch is
-    internal to hypothesis; where it does not exist there is nothing to turn off.
-    """
-    try:
-        from hypothesis.internal.conjecture import providers
-    except ImportError:  # pragma: no cover - an older layout: no local constants
-        return
-    if hasattr(providers, "_get_local_constants") and hasattr(providers, "Constants"):
-        nothing = providers.Constants()
-        providers._get_local_constants = lambda: nothing
-        providers.CONSTANTS_CACHE.cache.clear()
-
-
-_draw_from_the_suite_alone()
+internals.draw_from_the_suite_alone()
 
 
 class HiddenSuiteError(Exception):
@@ -144,7 +125,7 @@ class GradingPlugin:
         examples = self.examples.get(pyfuncitem.nodeid)  # only property tests are recorded
         if examples is None:
             return None  # pytest (and hypothesis) run it
-        replay(pyfuncitem.obj.hypothesis.inner_test, fixture_arguments(pyfuncitem), examples)
+        replay(internals.inner_test(pyfuncitem.obj), fixture_arguments(pyfuncitem), examples)
         return True
 
     @pytest.hookimpl(wrapper=True)
@@ -180,7 +161,7 @@ class GradingPlugin:
             if examples is None:
                 item.obj(**values)
             else:
-                replay(item.obj.hypothesis.inner_test, values, examples)
+                replay(internals.inner_test(item.obj), values, examples)
         except KeyboardInterrupt:
             raise
         except BaseException as failure:  # noqa: BLE001 - pytest records these too
@@ -207,10 +188,10 @@ def direct_arguments(item: pytest.Item) -> dict[str, object] | None:
     marks = {mark.name for mark in item.iter_markers()}
     if not marks <= {"points", "parametrize", "hypothesis"}:  # hypothesis marks @given tests
         return None
-    info = getattr(item, "_fixtureinfo", None)  # what pytest passes: no defaulted arguments
-    if info is None or not set(info.argnames) <= {"student", *params}:
+    passed = internals.declared_arguments(item)
+    if passed is None or not set(passed) <= {"student", *params}:
         return None
-    return {name: STUDENT if name == "student" else params[name] for name in info.argnames}
+    return {name: STUDENT if name == "student" else params[name] for name in passed}
 
 
 def classify(error: BaseException | None) -> tuple[str, str]:

@@ -14,9 +14,8 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import pytest
-from _pytest.config import _prepareconfig
-from _pytest.runner import runtestprotocol
 
+from mapcourse.grading import internals
 from mapcourse.grading.plugin import (
     CaseOutcome,
     GradingPlugin,
@@ -87,7 +86,10 @@ def run_hidden_suites(course: Course, sessions: dict[str, StageSession],
 
 
 def record_examples(course: Course, timeout: float | None = None) -> dict[str, tuple]:
-    """Run the hidden property tests on the reference solutions; the examples each drew."""
+    """Run the hidden property tests on the reference solutions; the examples each drew
+    ({} off the fast path: hypothesis draws them for each submission)."""
+    if not internals.FAST:
+        return {}
     recorder = Recorder()
     runtime = LocalRuntime()
     sessions = {stage.id: runtime.open_stage(course.solutions_dir, stage.id)
@@ -114,6 +116,11 @@ class HiddenSuites:
     pytest's protocol as `pytest.main` would run it. Nothing is kept between
     submissions: `student` is function-scoped, and the suites hold no state.
 
+    All of that uses pytest's internals (`mapcourse.grading.internals`). Where they are
+    not as expected, each `run` is a `pytest.main` of the stages' suites instead, every
+    test through pytest's protocol and hypothesis drawing its own examples: the same
+    outcomes, more slowly.
+
     Once a case of a group has timed out, the group's other cases are not run: the
     group has lost its points, and a timeout is the worst status, so its result and
     message are already final (`score_groups`). A submission that hangs then costs one
@@ -133,30 +140,35 @@ class HiddenSuites:
         """Collect the suites of `stages` (stage ids; all stages when None)."""
         self.course = course
         self.timeout, self.stage_budget = timeout, stage_budget
-        self.plugin = GradingPlugin({}, timeout, examples)
+        self.plugin = GradingPlugin({}, timeout, examples if internals.FAST else None)
+        self.extra_plugins = list(extra_plugins)
         suites = [course.hidden_suite(stage) for stage in course.stages
                   if stages is None or stage.id in stages]
         if absent := [str(suite) for suite in suites if not suite.is_file()]:
             raise HiddenSuiteError(f"no hidden suite at {', '.join(absent)}")
-        args = [*PYTEST_ARGS, "-c", str(course.hidden_tests_dir / "pytest.ini"),
-                "--rootdir", str(course.hidden_tests_dir), *map(str, suites)]
+        self.args = [*PYTEST_ARGS, "-c", str(course.hidden_tests_dir / "pytest.ini"),
+                     "--rootdir", str(course.hidden_tests_dir)]
+        self.collected: internals.CollectedSession | None = None
+        self._direct: dict[str, dict[str, object] | None] = {}
+        if not internals.FAST:
+            return  # every run is a pytest.main of its stages' suites
         with _quiet():
-            self.config = _prepareconfig(args, [self.plugin, *extra_plugins])
-            try:
-                self.config._do_configure()
-                self.session = pytest.Session.from_config(self.config)
-                self.config.hook.pytest_sessionstart(session=self.session)
-                self.config.hook.pytest_collection(session=self.session)
-            except BaseException:
-                self.config._ensure_unconfigure()
-                raise
+            self.collected = internals.CollectedSession([*self.args, *map(str, suites)],
+                                                        [self.plugin, *extra_plugins])
         if self.plugin.collect_errors:
             self.close()
             raise HiddenSuiteError("hidden suites did not collect: "
                                    + "; ".join(self.plugin.collect_errors))
         # Other plugins hook into pytest's per-test protocol: with them, every test takes it.
         self._direct = {item.nodeid: None if extra_plugins else direct_arguments(item)
-                        for item in self.session.items}
+                        for item in self.collected.items}
+
+    @property
+    def session(self) -> pytest.Session:
+        """The collected pytest session (only on the fast path)."""
+        if self.collected is None:
+            raise AttributeError("the hidden suites run through pytest.main: no session kept")
+        return self.collected.session
 
     def run(self, sessions: dict[str, StageSession],
             select: Callable[[pytest.Item], bool] | None = None) -> list[CaseOutcome]:
@@ -166,33 +178,14 @@ class HiddenSuites:
         """
         self.plugin.sessions = sessions
         self.plugin.outcomes = []
-        items = [item for item in self.session.items if stage_of(item.path) in sessions
-                 and (select is None or select(item))]
-        protocol = [item for item in items if self._direct[item.nodeid] is None]
-        after = dict(zip(protocol, [*protocol[1:], None], strict=False))  # none when empty
-        timed_out: set[tuple[str, str]] = set()
-        started: dict[str, float] = {}
-        with _quiet():
-            for item in items:
-                stage = stage_of(item.path)
-                left = self._budget_left(started.setdefault(stage, time.monotonic()))
-                if left is not None and left <= 0:
-                    self.plugin.record(item, StageBudgetSpent(self.stage_budget))
-                    continue
-                shortened = left is not None and (self.timeout is None or left < self.timeout)
-                self.plugin.deadline = left if shortened else self.timeout
-                recorded = len(self.plugin.outcomes)
-                arguments = self._direct[item.nodeid]
-                if arguments is None:
-                    runtestprotocol(item, log=False, nextitem=after[item])
-                elif (stage, item.originalname) not in timed_out:
-                    self.plugin.run_directly(item, arguments)
-                    if self.plugin.outcomes[-1].status == "timeout":
-                        timed_out.add((stage, item.originalname))
-                if shortened and self.plugin.outcomes[recorded:] and \
-                        self.plugin.outcomes[-1].status == "timeout":  # stopped by the budget
-                    self.plugin.outcomes[-1] = self._spent(self.plugin.outcomes[-1])
-        self.plugin.deadline = self.timeout
+        if self.collected is None:
+            self._run_main(sessions, select)
+        else:
+            with _quiet():
+                self._run_items([item for item in self.collected.items
+                                 if stage_of(item.path) in sessions
+                                 and (select is None or select(item))],
+                                self.collected.run_protocol)
         outcomes, self.plugin.outcomes, self.plugin.sessions = self.plugin.outcomes, [], {}
         for stage_id in sessions if select is None else ():
             total = sum({o.group: o.points for o in outcomes if o.stage == stage_id}.values())
@@ -200,6 +193,54 @@ class HiddenSuites:
                 raise HiddenSuiteError(f"the hidden suite of {stage_id} is worth {total} "
                                        f"points, not {self.course.stage(stage_id).points}")
         return outcomes
+
+    def _run_items(self, items: list[pytest.Item],
+                   protocol: Callable[[pytest.Item, pytest.Item | None], object]) -> None:
+        """Run `items` in order: each directly or by `protocol(item, nextitem)`, each with
+        its deadline, within its stage's budget; outcomes go to the plugin."""
+        through_protocol = [item for item in items if self._direct.get(item.nodeid) is None]
+        after = dict(zip(through_protocol, [*through_protocol[1:], None], strict=False))
+        timed_out: set[tuple[str, str]] = set()
+        started: dict[str, float] = {}
+        for item in items:
+            stage = stage_of(item.path)
+            left = self._budget_left(started.setdefault(stage, time.monotonic()))
+            if left is not None and left <= 0:
+                self.plugin.record(item, StageBudgetSpent(self.stage_budget))
+                continue
+            shortened = left is not None and (self.timeout is None or left < self.timeout)
+            self.plugin.deadline = left if shortened else self.timeout
+            recorded = len(self.plugin.outcomes)
+            arguments = self._direct.get(item.nodeid)
+            if arguments is None:
+                protocol(item, after[item])
+            elif (stage, item.originalname) not in timed_out:
+                self.plugin.run_directly(item, arguments)
+                if self.plugin.outcomes[-1].status == "timeout":
+                    timed_out.add((stage, item.originalname))
+            if shortened and self.plugin.outcomes[recorded:] and \
+                    self.plugin.outcomes[-1].status == "timeout":  # stopped by the budget
+                self.plugin.outcomes[-1] = self._spent(self.plugin.outcomes[-1])
+        self.plugin.deadline = self.timeout
+
+    def _run_main(self, sessions: dict[str, StageSession],
+                  select: Callable[[pytest.Item], bool] | None) -> None:
+        """The public road: one `pytest.main` of the given stages' suites."""
+        suites = [str(self.course.hidden_suite(self.course.stage(stage_id)))
+                  for stage_id in sessions]
+        loop = _PublicLoop(self, select)
+        self.plugin.collect_errors = []
+        with _quiet():
+            code = pytest.main([*self.args, *suites],
+                               plugins=[self.plugin, loop, *self.extra_plugins])
+        if loop.error is not None:
+            raise loop.error
+        if self.plugin.collect_errors:
+            raise HiddenSuiteError("hidden suites did not collect: "
+                                   + "; ".join(self.plugin.collect_errors))
+        if code in (pytest.ExitCode.INTERNAL_ERROR, pytest.ExitCode.USAGE_ERROR,
+                    pytest.ExitCode.INTERRUPTED):
+            raise HiddenSuiteError(f"pytest could not run the hidden suites ({code.name})")
 
     def _budget_left(self, stage_started: float) -> float | None:
         if self.stage_budget is None:
@@ -211,18 +252,38 @@ class HiddenSuites:
         return dataclasses.replace(outcome, message=message)
 
     def close(self) -> None:
-        with _quiet():
-            try:
-                self.config.hook.pytest_sessionfinish(session=self.session,
-                                                      exitstatus=pytest.ExitCode.OK)
-            finally:
-                self.config._ensure_unconfigure()
+        collected, self.collected = self.collected, None
+        if collected is not None:
+            with _quiet():
+                collected.close()
 
     def __enter__(self) -> HiddenSuites:
         return self
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
+
+
+class _PublicLoop:
+    """A pytest plugin for `pytest.main`: runs the collected tests as `HiddenSuites` does
+    (deadlines, the stage budget), each through pytest's public protocol hook."""
+
+    def __init__(self, suites: HiddenSuites, select: Callable[[pytest.Item], bool] | None
+                 ) -> None:
+        self.suites, self.select = suites, select
+        self.error: BaseException | None = None
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_runtestloop(self, session: pytest.Session) -> bool:
+        if self.suites.plugin.collect_errors:
+            return True  # nothing runs: HiddenSuiteError follows
+        items = [item for item in session.items if self.select is None or self.select(item)]
+        try:
+            self.suites._run_items(items, lambda item, nextitem: item.ihook.pytest_runtest_protocol(
+                item=item, nextitem=nextitem))
+        except BaseException as error:  # noqa: BLE001 - raised again after pytest.main
+            self.error = error
+        return True
 
 
 @contextlib.contextmanager
