@@ -5,11 +5,12 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import numpy as np
 import pytest
 import yaml
 
 from mapcourse.manifest import load_course
-from mapcourse.site.decay import DecayResults
+from mapcourse.site.decay import OPTIMIZERS, DecayResults, Trajectories
 from mapcourse.site.nav import course_nav, mkdocs_nav
 from mapcourse.site.nav import nav_pages as site_nav_pages
 from mapcourse.site.pipeline import page_fragments, training_fragments
@@ -54,8 +55,16 @@ def markdown_pages() -> list[Path]:
     return sorted(DOCS.rglob("*.md"))
 
 
+REFERENCES = "references.md"
+
+
 def test_textbook_nav_mirrors_the_sources_order():
-    assert nav_section("Textbook") == list(SOURCE_SECTIONS.values())
+    textbook = [page for page in nav_section("Textbook") if page != REFERENCES]
+    assert textbook == list(SOURCE_SECTIONS.values())
+
+
+def test_the_bibliography_is_in_the_textbook():
+    assert REFERENCES in nav_section("Textbook")
 
 
 def test_concept_pages_follow_the_manifests_order(course):
@@ -88,7 +97,11 @@ def test_every_page_says_where_its_exercise_lives(page: Path):
 
 
 def test_every_included_fragment_is_generated(course):
-    fake_training = DecayResults(trajectories=None, gaps={}, weight_decays=[])
+    still = np.zeros((101, 2))
+    runs = {name: still for name in OPTIMIZERS}
+    fake_training = DecayResults(
+        trajectories=Trajectories(runs, runs, np.zeros(2)), gaps={}, weight_decays=[]
+    )
     generated = page_fragments(course) | training_fragments(fake_training)
     for page in markdown_pages():
         for name in INCLUDE.findall(page.read_text()):

@@ -41,9 +41,30 @@ def exercise_box(course: Course, stage: Stage, depth: int = 0) -> str:
             f"You implement this in `{course.exercises_dir.name}/{stage.filename}`; its visible "
             f"tests are `{course.exercises_dir.name}/test_{stage.filename}`. Run them with "
             f"`mapcourse check {stage.number}`. The [stage page]({up}{stage.page}) lists what "
-            f"to implement, the hints and the points ({stage.points})."
+            f"to implement, the hints and the points ({stage_points(stage)})."
         )
         + "\n"
+    )
+
+
+def stage_points(stage: Stage) -> str:
+    """'10 autograded' or '10 autograded + 5 written' (a derivation graded by hand)."""
+    written = f" + {stage.derivation_points} written" if stage.derivation else ""
+    return f"{stage.points} autograded{written}"
+
+
+def course_points(course: Course) -> str:
+    """'60 autograded + 10 written': every point the course counts."""
+    written = sum(stage.derivation_points for stage in course.stages if stage.derivation)
+    return f"{course.max_score} autograded" + (f" + {written} written" if written else "")
+
+
+def reading_note(course: Course, stage: Stage) -> str:
+    """For a page a stage reads before its concept page: which stage, and where its box is."""
+    return (
+        f"This page prepares [{stage_heading(stage)}]({stage.page}); the exercise itself "
+        f"(`{course.exercises_dir.name}/{stage.filename}`) is set on "
+        f"[its textbook page]({stage.concept}).\n"
     )
 
 
@@ -89,11 +110,11 @@ def stages_table(course: Course) -> str:
     """One row per stage, in the manifest's order: page, concept, file, points."""
     rows = [
         f"| {stage.number} | [{stage.title}]({stage.page}) | [concept]({stage.concept}) "
-        f"| `{course.exercises_dir.name}/{stage.filename}` | {stage.points} |"
+        f"| `{course.exercises_dir.name}/{stage.filename}` | {stage_points(stage)} |"
         for stage in course.stages
     ]
     header = "| Stage | What you build | Read first | Your file | Points |\n|---|---|---|---|---|"
-    total = f"| | **Total** | | | **{course.max_score}** |"
+    total = f"| | **Total** | | | **{course_points(course)}** |"
     return "\n".join([header, *rows, total]) + "\n"
 
 
@@ -110,6 +131,7 @@ def stage_list(course: Course, depth: int) -> str:
         lines.append(
             f"{stage.number}. [{stage.title}]({up}{stage.page}): {stage.points} points{written}."
         )
+    lines += ["", f"In all, {course_points(course)} points."]
     return "\n".join(lines) + "\n"
 
 
@@ -197,7 +219,7 @@ def gaussian_check_table(check: GaussianCheck) -> str:
     """log N(theta; 0, I/lam), the L2 penalty and the constant, for one theta."""
     theta = ", ".join(f"{v:g}" for v in check.theta)
     return (
-        "| $\\theta$ | $\\lambda$ | $\\log p(\\theta)$ | $\\frac{\\lambda}{2}\\lVert\\theta"
+        "| $\\theta$ | $\\lambda$ | $\\log P(\\theta)$ | $\\frac{\\lambda}{2}\\lVert\\theta"
         "\\rVert_2^2$ | $\\frac{d}{2}\\log\\frac{2\\pi}{\\lambda}$ |\n|---|---:|---:|---:|---:|\n"
         f"| ({theta}) | {check.lam:g} | {check.log_prior:.6f} | {check.penalty:.6f} "
         f"| {check.constant:.6f} |\n"
@@ -208,7 +230,7 @@ def laplace_check_table(check: LaplaceCheck) -> str:
     """log Laplace(theta; 0, b), the L1 penalty with lam = 1/b and the constant d log(2b)."""
     theta = ", ".join(f"{v:g}" for v in check.theta)
     return (
-        "| $\\theta$ | $b$ | $\\log p(\\theta)$ | $\\lambda\\lVert\\theta\\rVert_1$, "
+        "| $\\theta$ | $b$ | $\\log P(\\theta)$ | $\\lambda\\lVert\\theta\\rVert_1$, "
         "$\\lambda = 1/b$ | $d\\log 2b$ |\n|---|---:|---:|---:|---:|\n"
         f"| ({theta}) | {check.b:g} | {check.log_prior:.6f} | {check.penalty:.6f} "
         f"| {check.constant:.6f} |\n"
@@ -275,4 +297,34 @@ def beta_results(example: BetaExample) -> str:
         f"| {example.mle:g} | {example.map:.6g} | {example.posterior_mean:.6g} |\n"
         f"| Beta(1, 1), flat | Beta({a_flat:g}, {b_flat:g}) "
         f"| {example.mle:g} | {example.flat_map:.6g} | {example.flat_mean:.6g} |\n"
+    )
+
+
+def growing_weights(ridge: np.ndarray) -> list[int]:
+    """The weights (numbered from 1) whose size along a ridge path, (lams, d), exceeds its start."""
+    size = np.abs(ridge)
+    return [j + 1 for j in range(ridge.shape[1]) if size[:, j].max() > size[0, j] + 1e-9]
+
+
+def ridge_growth(ridge: np.ndarray) -> str:
+    """What ridge shrinks along its path: the norm of the weights, not each weight."""
+    names = [f"$w_{j}$" for j in growing_weights(ridge)]
+    growing = (
+        f"on this data {', '.join(names[:-1])}{' and ' if len(names) > 1 else ''}{names[-1]} "
+        f"grow{'s' * (len(names) == 1)} in size at first and shrink only later"
+        if names
+        else "on this data each weight shrinks too"
+    )
+    return (
+        "Ridge shrinks the weights as a whole: their norm $\\lVert w\\rVert_2$ falls as "
+        f"$\\lambda$ rises. It need not shrink each one: {growing}. None of them reaches zero.\n"
+    )
+
+
+def adamw_drift(weights: np.ndarray, last: int = 10) -> str:
+    """How far AdamW's weights, (steps + 1, d), still moved over the last `last` steps."""
+    moved = float(np.abs(weights[-1] - weights[-1 - last]).max())
+    return (
+        f"AdamW has not settled by step {weights.shape[0] - 1}: over its last {last} steps a "
+        f"weight still moved by {moved:.2g}, away from the MAP weights.\n"
     )

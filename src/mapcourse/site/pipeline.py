@@ -144,6 +144,7 @@ def page_fragments(course: Course) -> dict[str, str]:
         "coin/beta.md": fragments.beta_results(coin.beta_example(course)),
         "gaussian/check.md": fragments.gaussian_check_table(regression.gaussian_check(course)),
         "laplace/check.md": fragments.laplace_check_table(regression.laplace_check(course)),
+        "laplace/ridge-growth.md": fragments.ridge_growth(regression.paths(course).ridge),
         "laplace/sparsity.md": fragments.sparsity_table(
             regression.sparsity(course),
             regression.paths(course).lam_max,
@@ -151,10 +152,15 @@ def page_fragments(course: Course) -> dict[str, str]:
             X.shape[0],
         ),
     }
+    from mapcourse.site.figures import figure_fragments  # matplotlib, only when drawing
+
+    texts |= figure_fragments()
     for stage in course.stages:
         texts[f"exercise/{stage.id}.md"] = fragments.exercise_box(course, stage)
         texts[f"stage/{stage.id}/header.md"] = fragments.stage_header(course, stage)
         texts[f"stage/{stage.id}/hints.md"] = fragments.stage_hints(stage)
+        for page in stage.reading:
+            texts[f"exercise/reading/{page}"] = fragments.reading_note(course, stage)
     return texts
 
 
@@ -163,6 +169,7 @@ def training_fragments(results) -> dict[str, str]:
     return {
         "decay/gaps.md": fragments.gaps_table(results.gaps, results.lam),
         "decay/weight-decays.md": fragments.weight_decay_table(results.weight_decays),
+        "decay/adamw-drift.md": fragments.adamw_drift(results.trajectories.weight_decay["adamw"]),
     }
 
 
@@ -182,30 +189,9 @@ def write_fragments(course: Course, target: Path, training: Callable) -> list[Pa
 
 def write_figures(course: Course, target: Path, training: Callable) -> list[Path]:
     """Draw every figure as SVG under target from the reference solutions' output."""
-    from mapcourse.site import figures_coin, figures_penalties
+    from mapcourse.site import figures
 
-    drawings = {
-        "likelihood.svg": lambda path: figures_coin.likelihood_figure(
-            [coin.blind_spot(course), coin.blind_spot(course, heads=4, tails=1)], path
-        ),
-        "discrete-posterior.svg": lambda path: figures_coin.discrete_posterior_figure(
-            coin.worked_example(course), path
-        ),
-        "beta-posterior.svg": lambda path: figures_coin.beta_figure(
-            coin.beta_example(course), path
-        ),
-        "priors.svg": lambda path: figures_penalties.priors_figure(
-            regression.prior_curves(course), path
-        ),
-        "l1-l2-geometry.svg": lambda path: figures_penalties.geometry_figure(
-            regression.geometry(course), path
-        ),
-        "paths.svg": lambda path: figures_penalties.paths_figure(regression.paths(course), path),
-        "weight-decay.svg": lambda path: figures_penalties.weight_decay_figure(
-            training().trajectories, path
-        ),
-    }
-    return [target / name for name, draw in drawings.items() if draw(target / name)]
+    return figures.write_figures(course, target, training)
 
 
 def build(root: Path | None = None, site_dir: Path | None = None, strict: bool = True) -> int:
