@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
 from mapcourse.cli import UsageError
+from mapcourse.cli import report as after_grading
 from mapcourse.grading import export, render
 from mapcourse.grading.discover import DiscoveryError, discover
 from mapcourse.grading.limits import STAGE_BUDGET
@@ -32,7 +33,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--format", default="table",
                         help="table (for people, the default) or json (the contract's format)")
     parser.add_argument("--out", type=Path, metavar="DIR",
-                        help="also write grades.csv, results/<id>.json and feedback/<id>.md")
+                        help="also write grades.csv, results/<id>.json, feedback/<id>.md, "
+                             "canvas.csv, moodle.csv, class.json and report.html")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, metavar="N",
                         help="submissions graded in parallel (default: the number of cores)")
     parser.add_argument("--timeout", type=float, default=TEST_TIME_LIMIT, metavar="SECONDS",
@@ -48,6 +50,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         help="run student code without isolation (still in its own process), "
                              "for code you trust; recorded in the output. Without it, grading "
                              "uses bubblewrap, else an unprivileged user, else refuses")
+    after_grading.add_options(parser)
     parser.set_defaults(run=run)
 
 
@@ -68,8 +71,12 @@ def run(args: argparse.Namespace) -> int:
         submissions = discover(args.paths, course)
     except (CourseNotFound, DiscoveryError) as error:
         raise UsageError(str(error)) from None
+    threshold, roster = after_grading.options(args)
     if args.out is not None:
         _check_out(args.out, args.paths)
+    elif roster is not None:
+        raise UsageError("--roster names the students in the gradebooks that --out DIR "
+                         "writes: give --out too")
     try:
         isolation = choose_isolation(course, trusted=args.no_sandbox)
     except IsolationRefused as error:
@@ -90,7 +97,12 @@ def run(args: argparse.Namespace) -> int:
     except HiddenSuiteError as error:
         raise UsageError(f"the course's hidden suites are broken: {error}") from None
     if args.out is not None:
+        from mapcourse.report import build
+
         export.write_report(args.out, report, course)
+        after_grading.print_notes("grade", build.write_all(
+            args.out, report, course, {s.id: s.path for s in submissions},
+            threshold=threshold, roster=roster))
     if args.format == "json":
         sys.stdout.write(render.to_json(report))
     else:

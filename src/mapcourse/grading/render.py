@@ -6,13 +6,15 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Callable
 
 from rich.console import Console
+from rich.measure import Measurement
 from rich.table import Table
 
 from mapcourse.grading import printed
 from mapcourse.grading.results import GradeReport, StageResult, SubmissionResult
-from mapcourse.manifest import Course
+from mapcourse.manifest import Course, Stage
 
 STAGE_LABEL = {"missing": "missing", "import-error": "import error"}
 
@@ -33,17 +35,36 @@ def to_csv(report: GradeReport, course: Course) -> str:
 
 
 def table(report: GradeReport, course: Course, console: Console) -> None:
-    """Print the class as a table: a row per submission, a column per stage."""
+    """Print the class as a table: a row per submission, a column per stage.
+
+    The stage columns are headed by the stages' titles when the console is wide enough for
+    them without breaking a word; otherwise by their numbers, with a legend under the table.
+    """
+    titled = _table(report, course, lambda stage: f"{stage.number}. {stage.title}")
+    unbounded = console.options.update_width(10 * console.width)
+    if Measurement.get(console, unbounded, titled).minimum <= console.width:
+        console.print(titled)
+        return
+    console.print(_table(report, course, lambda stage: str(stage.number)))
+    legend = Table.grid(padding=(0, 1))
+    legend.add_column(justify="right", style="bold")
+    legend.add_column()
+    for stage in course.stages:
+        legend.add_row(str(stage.number), stage.title)
+    console.print(legend)
+
+
+def _table(report: GradeReport, course: Course, header: Callable[[Stage], str]) -> Table:
     grid = Table(title=f"{course.title}: {len(report.submissions)} submission(s)",
                  caption=f"sandbox: {report.sandbox}")
-    grid.add_column("submission", style="bold")
+    grid.add_column("submission", style="bold", no_wrap=True)
     for stage in course.stages:
-        grid.add_column(f"{stage.number}. {stage.id.split('_', 1)[1]}", justify="right")
+        grid.add_column(header(stage), justify="right")
     grid.add_column(f"total /{course.max_score}", justify="right", style="bold")
     for submission in report.submissions:
         grid.add_row(submission.id, *(_cell(stage) for stage in submission.stages),
                      _number(submission.score))
-    console.print(grid)
+    return grid
 
 
 def _cell(stage: StageResult) -> str:
