@@ -27,7 +27,6 @@ from mapcourse.progress.workspace import stage_dir
 from mapcourse.terms import TEST_TIME_LIMIT
 
 TIME_LIMIT = 120.0  # seconds one stage process may run, whatever its tests do
-TEST_LIMIT = TEST_TIME_LIMIT  # seconds one test may take: the grader's limit
 POLL = 0.01  # seconds between looks at the running stage processes
 
 
@@ -145,7 +144,8 @@ class _StageRun:
         say where) or a crash."""
         loading = "" if running["test"] else self.stage.filename
         if dump:
-            message = hang_message(from_dump(dump, stage_dir(self.course)), TEST_LIMIT, loading)
+            message = hang_message(from_dump(dump, stage_dir(self.course)), TEST_TIME_LIMIT,
+                                   loading)
             return running | {"status": "timeout", "message": message}
         what = f"the import of {self.stage.filename}" if loading else "this test"
         return running | {"status": "error", "message": (
@@ -213,8 +213,8 @@ def _command(course: Course, stage: Stage) -> list[str]:
 
 
 def _environment(course: Course, out: Path) -> dict[str, str]:
-    return {OUT: str(out), LIMIT: repr(TEST_LIMIT), "MAPCOURSE_STAGE_DIR": str(stage_dir(course)),
-            "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"}
+    return {OUT: str(out), LIMIT: repr(TEST_TIME_LIMIT),
+            "MAPCOURSE_STAGE_DIR": str(stage_dir(course)), "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"}
 
 
 def _forget_course_modules(course: Course) -> None:
