@@ -10,7 +10,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter
 
-from mapcourse.site.plotting import COLORS, WIDE, Layout, figure, legend_below, save
+from mapcourse.site.plotting import AXIS, COLORS, WIDE, Layout, figure, legend_below, save
 from mapcourse.site.regression import Geometry, Paths, PriorCurves
 
 if TYPE_CHECKING:
@@ -83,8 +83,8 @@ def geometry_figure(geometry: Geometry, path: Path, layout: Layout = WIDE) -> bo
             xytext=(8, -16),
             bbox=LABEL_BOX,
         )
-        ax.axhline(0, color="#bbbbbb", linewidth=0.8)
-        ax.axvline(0, color="#bbbbbb", linewidth=0.8)
+        ax.axhline(0, color="#bbbbbb", linewidth=0.8, gid=AXIS)
+        ax.axvline(0, color="#bbbbbb", linewidth=0.8, gid=AXIS)
         ax.set_xlim(-1.5, 3.0)
         ax.set_ylim(-1.5, 2.6)
         ax.set_aspect("equal")
@@ -124,7 +124,7 @@ def paths_figure(paths: Paths, path: Path, layout: Layout = WIDE) -> bool:
     ):
         for j in range(weights.shape[1]):
             ax.plot(paths.lams, weights[:, j], color=f"C{j}", label=f"w{_subscript(j + 1)}")
-        ax.axhline(0, color="#999999", linewidth=0.8)
+        ax.axhline(0, color="#999999", linewidth=0.8, gid=AXIS)
         ax.axvline(paths.lam_max, color="#333333", linestyle="--", linewidth=1.2)
         ax.set_xscale("log")
         ax.xaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}"))

@@ -34,6 +34,9 @@ COLORS = {
     "l1": "#c0392b",
 }
 
+AXIS = "axis"
+"""The gid of a thin line at 0 that marks an axis: the only kind of line with no legend entry."""
+
 STYLE = {
     "svg.hashsalt": "mapcourse",
     "svg.fonttype": "none",
