@@ -14,6 +14,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from mapcourse.manifest import load_course  # noqa: E402
 from mapcourse.site.nav import course_nav  # noqa: E402
+from mapcourse.site.notebooks import with_download_note  # noqa: E402
 from mapcourse.site.pipeline import generate  # noqa: E402
 
 
@@ -31,3 +32,9 @@ def on_config(config):
 def on_pre_build(config) -> None:
     """Generate KaTeX, figures and fragments next to the mkdocs.yml being built."""
     generate(Path(config.config_file_path).resolve().parent)
+
+
+def on_page_markdown(markdown, page, config, files):
+    """A download box for the page's notebook under the title (see mapcourse.site.notebooks)."""
+    root = Path(config.config_file_path).resolve().parent
+    return with_download_note(markdown, page.file.src_uri, root)

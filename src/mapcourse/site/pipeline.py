@@ -6,6 +6,7 @@ generate(root) writes, under the course root:
 - build/textbook/**.md       fragments the pages include with `--8<--`: manifest facts
                              (stage titles, files, hints) and computed numbers,
 - build/textbook/nav.yml     the site's navigation, the stage sections from course.toml.
+- docs/assets/notebooks/     a notebook per concept page (see mapcourse.site.notebooks).
 None of these is committed. The mkdocs hook calls generate() before every build; a builder
 that runs no hooks runs `python -m mapcourse.site generate` first. The torch training runs
 in a second Python process, beside the drawing; when no input changed since the last run (see
@@ -29,6 +30,7 @@ from mapcourse.manifest import Course, find_root, load_course
 from mapcourse.site import coin, fragments, regression
 from mapcourse.site.katex import vendor_katex
 from mapcourse.site.nav import nav_data
+from mapcourse.site.notebooks import write_notebooks
 from mapcourse.site.output import write_if_changed
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -57,11 +59,12 @@ def generate(root: Path | None = None, *, force: bool = False) -> list[Path]:
     written = write_nav(course)
     digest = inputs_digest(course)
     if not force and _up_to_date(course.root, digest):
-        return written
+        return written + write_notebooks(course, fragments_dir(course.root), digest)
     with training_in_background(course.root) as training:
         written += vendor_katex(course.root, course.root / "docs")
         written += write_figures(course, figures_dir(course.root), training)
         written += write_fragments(course, fragments_dir(course.root), training)
+    written += write_notebooks(course, fragments_dir(course.root), digest)
     outputs = [p for p in (course.root / "docs" / "assets").rglob("*") if p.is_file()]
     outputs += [p for p in fragments_dir(course.root).rglob("*.md")]
     stamp = {"digest": digest, "outputs": sorted(str(p.relative_to(course.root)) for p in outputs)}
