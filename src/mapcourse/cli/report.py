@@ -57,7 +57,7 @@ def print_notes(command: str, notes: list[str]) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from mapcourse.report import build, saved
+    from mapcourse.report import saved
 
     threshold, roster = options(args)
     try:
@@ -65,6 +65,8 @@ def run(args: argparse.Namespace) -> int:
         graded = saved.load(args.out)
     except (CourseNotFound, saved.SavedResultsError) as error:
         raise UsageError(str(error)) from None
+    from mapcourse.report import build  # matplotlib and the rest, once the call is sound
+
     print_notes("report", build.rewrite(args.out, graded, course, threshold=threshold,
                                         roster=roster))
     render.table(graded.report, course, Console())

@@ -22,9 +22,9 @@ def _svg(figure, name: str, label: str) -> str:
 
     with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": name}):
         buffer = io.StringIO()
-        figure.savefig(buffer, format="svg", metadata={"Date": None}, bbox_inches="tight")
+        figure.savefig(buffer, format="svg", metadata={"Date": None})
     text = buffer.getvalue()
-    text = text[text.index("<svg"):]
+    text = re.sub(r"\s*<metadata>.*?</metadata>", "", text[text.index("<svg"):], flags=re.S)
     text = _SIZE.sub(rf'<svg\1 width="100%" role="img" aria-label="{label}"', text, count=1)
     return text.replace('id="', f'id="{name}-').replace("url(#", f"url(#{name}-") \
                .replace('xlink:href="#', f'xlink:href="#{name}-')

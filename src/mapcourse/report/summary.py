@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from statistics import mean, median
 
 from mapcourse.grading.results import GradeReport, StageResult, SubmissionResult
-from mapcourse.grading.runner import readable
 from mapcourse.manifest import Course, Stage
 
 SLOWEST = 5  # submissions listed as the slowest
@@ -162,6 +161,8 @@ def _messages(failed: list) -> tuple[Message, ...]:
 def hidden_docstrings(course: Course, stage: Stage) -> dict[str, str]:
     """Each hidden test group's docstring (its first paragraph), by the group's readable
     name; never any other line of the suite."""
+    from mapcourse.grading.runner import readable  # pytest and the rest: only when asked
+
     try:
         tree = ast.parse(course.hidden_suite(stage).read_text(encoding="utf-8"))
     except (OSError, SyntaxError):
