@@ -69,6 +69,8 @@ def candidate_pages(course: Course) -> list[str]:
 class Cell:
     kind: str  # "markdown" or "code"
     source: str
+    shows: str = ""
+    """What the cell computes on the page: `figure/<name>.md` or a fragment's path."""
 
 
 # --- The code the build runs, read from its own source -------------------------------------
@@ -254,9 +256,9 @@ def page_cells(course: Course, page: str, fragments_dir: Path) -> list[Cell]:
             cells.append(Cell("code", content))
         elif kind == "snippet" and content.startswith("figure/"):
             number, caption, code = drawn[Path(content).stem]
-            cells += [Cell("code", code), Cell("markdown", f"*{caption}*")]
+            cells += [Cell("code", code, content), Cell("markdown", f"*{caption}*")]
         elif kind == "snippet" and content in computed:
-            cells.append(Cell("code", computed[content]))
+            cells.append(Cell("code", computed[content], content))
         elif kind == "snippet":
             included = (fragments_dir / content).read_text()
             cells.append(Cell("markdown", jupyter_markdown(included, page, url)))
@@ -328,7 +330,7 @@ def page_notebook(course: Course, page: str, fragments_dir: Path) -> dict | None
             else {
                 "cell_type": "code",
                 "execution_count": None,
-                "metadata": {},
+                "metadata": {"mapcourse": {"shows": cell.shows}} if cell.shows else {},
                 "outputs": [],
                 "source": cell.source,
             }
