@@ -64,8 +64,15 @@ def reading_note(course: Course, stage: Stage) -> str:
     return (
         f"This page prepares [{stage_heading(stage)}]({stage.page}); the exercise itself "
         f"(`{course.exercises_dir.name}/{stage.filename}`) is set on "
-        f"[its textbook page]({stage.concept}).\n"
+        f"[{page_title(course, stage.concept)}]({stage.concept}).\n"
     )
+
+
+def page_title(course: Course, page: str) -> str:
+    """The first `# ` heading of docs/<page>, or 'its textbook page' when it has none."""
+    path = course.root / "docs" / page
+    lines = path.read_text().splitlines() if path.is_file() else []
+    return next((line[2:].strip() for line in lines if line.startswith("# ")), "its textbook page")
 
 
 def stage_header(course: Course, stage: Stage) -> str:
