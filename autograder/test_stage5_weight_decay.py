@@ -17,9 +17,8 @@ from mapcourse.checks import (
     fail,
     show,
 )
+from mapcourse.codecs.torch import Model, ModuleValue, Tensor, TensorValue, build_model
 from mapcourse.reference import reference
-from mapcourse.sandbox.calls import build_model
-from mapcourse.sandbox.protocol import Model, ModuleValue, Tensor, TensorValue
 
 solution = reference("stage5_weight_decay")
 

@@ -32,7 +32,8 @@ class ManifestError(CourseNotFound):
 # so a misspelt key never silently falls back to a default.
 KNOWN_KEYS: dict[str, frozenset[str]] = {
     "": frozenset({"course", "stages", "site", "generated"}),
-    "course": frozenset({"title", "description", "solutions", "exercises", "hidden_tests"}),
+    "course": frozenset({"title", "description", "solutions", "exercises", "hidden_tests",
+                         "modules", "codecs"}),
     "stages": frozenset({"id", "title", "points", "page", "concept", "reading", "hints",
                          "derivation", "derivation_points"}),
     "site": frozenset({"content"}),
@@ -96,6 +97,12 @@ class Course:
     """Where the course keeps its generated nbgrader course (`[generated] nbgrader`)."""
     generator_scripts: tuple[GeneratorScript, ...] = ()
     """The course's own generators (`[[generated.scripts]]`), run by `mapcourse regenerate`."""
+    modules: tuple[str, ...] = ("numpy",)
+    """What stage code imports (`[course] modules`): a sandbox must offer them, and imports
+    them once before it forks."""
+    codecs: tuple[str, ...] = ()
+    """The value types its functions exchange beyond plain data (`[course] codecs`: modules
+    of `mapcourse.codecs`, such as `mapcourse.codecs.torch`)."""
 
     @property
     def max_score(self) -> int:
@@ -196,6 +203,8 @@ def parse_manifest(root: Path, text: str) -> Course:
         nbgrader_dir=root / generated["nbgrader"] if "nbgrader" in generated else None,
         generator_scripts=tuple(GeneratorScript(root / entry["script"], root / entry["output"])
                                 for entry in generated.get("scripts", ())),
+        modules=tuple(settings.get("modules", ("numpy",))),
+        codecs=tuple(settings.get("codecs", ())),
     )
 
 

@@ -42,19 +42,20 @@ class MemoModule:
     def __init__(self, module: ModuleType) -> None:
         self._module = module
         self._wrapped: dict[str, Callable] = {}
+        self.answers: dict[str, dict[Any, tuple]] = {}
+        """Each function's remembered answers by argument key (kept between runs by
+        `mapcourse.grading.cache`)."""
 
     def __getattr__(self, name: str) -> Any:
         value = getattr(self._module, name)
         if not inspect.isfunction(value) or value.__module__ != self._module.__name__:
             return value
         if name not in self._wrapped:
-            self._wrapped[name] = _memoize(value)
+            self._wrapped[name] = _memoize(value, self.answers.setdefault(name, {}))
         return self._wrapped[name]
 
 
-def _memoize(function: Callable) -> Callable:
-    cache: dict[Any, tuple] = {}
-
+def _memoize(function: Callable, cache: dict[Any, tuple]) -> Callable:
     @functools.wraps(function)
     def remembered(*args: Any, **kwargs: Any) -> Any:
         key = _key((args, kwargs))

@@ -6,14 +6,12 @@ import numpy as np
 import pytest
 import torch
 
+from mapcourse.codecs.torch import Model, ModuleValue, TensorValue
 from mapcourse.sandbox.handle import LocalHandle, StudentCrashed, StudentException
 from mapcourse.sandbox.protocol import (
-    Model,
-    ModuleValue,
     Opaque,
     ProtocolError,
     Record,
-    TensorValue,
     decode,
     dumps,
     encode,

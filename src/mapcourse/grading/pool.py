@@ -20,13 +20,15 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 
+from mapcourse import codecs
+from mapcourse.grading import cache
 from mapcourse.grading.assemble import explain, submission_folder
 from mapcourse.grading.discover import Submission
 from mapcourse.grading.limits import STAGE_BUDGET
 from mapcourse.grading.plugin import HiddenSuiteError
 from mapcourse.grading.replay import Examples
 from mapcourse.grading.results import GradeReport, StageResult, SubmissionResult, TestResult
-from mapcourse.grading.runner import HiddenSuites, grade_submission, record_examples
+from mapcourse.grading.runner import HiddenSuites, grade_submission
 from mapcourse.grading.withhold import HiddenLines
 from mapcourse.manifest import Course
 from mapcourse.sandbox.isolated import Limits, SandboxRuntime
@@ -57,6 +59,7 @@ def grade_all(course: Course, submissions: list[Submission], settings: Settings,
     Raises IsolationRefused when student code cannot be run safely on this machine.
     """
     isolation = settings.isolation or choose_isolation(course, trusted=not settings.isolate)
+    codecs.use(course)  # the zygotes import the course's modules and codecs too
     scratch = Path(tempfile.mkdtemp(prefix="mapcourse-grade-"))
     scratch.chmod(0o711)
     jobs = max(1, min(settings.jobs, len(submissions)))
@@ -66,7 +69,7 @@ def grade_all(course: Course, submissions: list[Submission], settings: Settings,
         runtimes = [SandboxRuntime(isolation, limits=settings.limits,
                                    scratch=_slot_folder(scratch)) for _ in range(jobs)]
         _warm_up(course)  # while the zygotes start
-        examples = _examples(course, settings) if len(submissions) > 1 else None
+        examples = _examples(course, settings)
         gc.freeze()  # collections skip torch and the rest imported so far (a second each)
         for runtime in runtimes:
             runtime.wait_ready()
@@ -189,13 +192,9 @@ def _slot_folder(scratch: Path) -> Path:
 
 
 def _examples(course: Course, settings: Settings) -> Examples | None:
-    """The property tests' examples, recorded on the reference solutions (see `replay`)."""
-    if not course.solutions_dir.is_dir():
-        return None
-    try:
-        return record_examples(course, settings.timeout)
-    except Exception:  # noqa: BLE001 - hypothesis draws them per submission instead
-        return None
+    """The property tests' examples, recorded on the reference solutions (see `replay`),
+    kept with the reference's answers in the course's cache (`mapcourse.grading.cache`)."""
+    return cache.prepare(course, settings.timeout)
 
 
 def _warm_up(course: Course) -> None:
@@ -203,9 +202,8 @@ def _warm_up(course: Course) -> None:
     import hypothesis  # noqa: F401
 
     from mapcourse.reference import reference
-    from mapcourse.sandbox.zygote import warm_up
 
-    warm_up()  # torch with one thread (tiny models), its optimizers already imported
+    codecs.warm_up()  # the course's modules; torch with one thread, its optimizers ready
 
     for stage in course.stages:
         reference(stage.id)

@@ -16,6 +16,7 @@ import shutil
 import site
 import subprocess
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 import mapcourse
@@ -105,17 +106,20 @@ def _inside(path: Path, folder: Path) -> bool:
 
 
 def zygote_command(scratch: Path, control_fd: int, *, isolate: bool,
-                   python: str = sys.executable,
-                   cut_network: bool = False) -> tuple[list[str], dict[str, str]]:
+                   python: str = sys.executable, cut_network: bool = False,
+                   codecs: Sequence[str] = (), modules: Sequence[str] = (),
+                   ) -> tuple[list[str], dict[str, str]]:
     """The command (and its environment) that starts a zygote serving `scratch`:
-    bubblewrapped when isolate, else `python` itself (leaving the network if it can)."""
+    bubblewrapped when isolate, else `python` itself (leaving the network if it can).
+    The zygote imports `modules` and the `codecs` (module names) before it forks."""
     package = Path(mapcourse.__file__).resolve().parent
     if not isolate:
         return [python, "-I", "-c",
                 f"import sys; sys.path.insert(0, {str(package.parent)!r}); "
                 "from mapcourse.sandbox.zygote import main; "
-                f"main({control_fd}, cut_network={cut_network})"], {**ENVIRONMENT,
-                                                                   "HOME": str(scratch)}
+                f"main({control_fd}, cut_network={cut_network}, "
+                f"codec_modules={list(codecs)!r}, modules={list(modules)!r})"], {
+                    **ENVIRONMENT, "HOME": str(scratch)}
     command = [bwrap_binary()]
     for folder in SYSTEM_FOLDERS:
         if Path(folder).exists():
@@ -130,5 +134,7 @@ def zygote_command(scratch: Path, control_fd: int, *, isolate: bool,
                 *NAMESPACES, "--clearenv", "--chdir", SANDBOX_ROOT, *_capabilities()]
     for name, value in {**ENVIRONMENT, "HOME": SANDBOX_ROOT, "PYTHONPATH": PACKAGE_ROOT}.items():
         command += ["--setenv", name, value]
-    zygote = [sys.executable, "-m", "mapcourse.sandbox.zygote", str(control_fd)]
+    zygote = [sys.executable, "-m", "mapcourse.sandbox.zygote", str(control_fd),
+              *(part for name in codecs for part in ("--codec", name)),
+              *(part for name in modules for part in ("--module", name))]
     return [*command, "--", *zygote], {"PATH": ENVIRONMENT["PATH"]}

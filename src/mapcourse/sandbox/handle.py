@@ -16,30 +16,23 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from mapcourse import codecs
 from mapcourse.sandbox.calls import run_call
-from mapcourse.sandbox.protocol import (
-    Model,
-    ModuleValue,
-    ProtocolError,
-    Tensor,
-    decode,
-    dumps,
-    encode,
-    loads,
-)
+from mapcourse.sandbox.protocol import ProtocolError, decode, dumps, encode, loads
 
 
 @dataclass(frozen=True)
 class Call:
     """What one call returned: its value, and the state of each model argument after it.
 
-    `models` maps an argument (position or keyword) to its parameters after the call;
+    `models` maps an argument (position or keyword) to its parameters after the call (a
+    codec's model value: `ModuleValue` of `mapcourse.codecs.torch`);
     `grads` maps it to the parameters' gradients after `backward()` on the result (None
     when the result could not be differentiated, or backward was not asked for).
     """
 
     value: Any
-    models: dict[int | str, ModuleValue]
+    models: dict[int | str, Any]
     grads: dict[int | str, dict[str, Any]] | None
 
 
@@ -95,12 +88,9 @@ def describe_call(function: str, args: tuple, kwargs: Mapping[str, Any]) -> str:
 
 
 def _short_repr(value: Any) -> str:
-    if isinstance(value, Model):
-        layers = [f"Linear({a}, {b})" for a, b in zip(value.sizes, value.sizes[1:], strict=False)]
-        inner = ", Tanh, ".join(layers)
-        return f"nn.{inner}" if len(layers) == 1 else f"nn.Sequential({inner})"
-    if isinstance(value, Tensor):
-        return f"<tensor of shape {tuple(value.values.shape)}>"
+    described = codecs.describe(value)  # a codec's request: `nn.Linear(3, 1)`
+    if described is not None:
+        return described
     text = repr(value)
     if hasattr(value, "shape") and len(text) > 60:
         return f"<array of shape {tuple(value.shape)}>"

@@ -25,6 +25,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from mapcourse import codecs
 from mapcourse.sandbox import wire
 from mapcourse.sandbox.bwrap import SANDBOX_ROOT, python_open_to_all, zygote_command
 from mapcourse.sandbox.handle import StudentHandle
@@ -70,7 +71,10 @@ class SandboxRuntime(Runtime):
 
     def __init__(self, isolation: Isolation, *, limits: Limits = Limits(),
                  scratch: Path | None = None) -> None:
+        """A slot whose zygote imports the codecs registered here and the modules the
+        course named (`mapcourse.codecs.use`) before it forks."""
         self.isolation = isolation
+        self.codecs, self.modules = codecs.names(), codecs.preloads()
         self.isolate = isolation.level == BUBBLEWRAP
         self.never_root = isolation.level in (BUBBLEWRAP, UNPRIVILEGED)
         self.limits = limits
@@ -98,7 +102,8 @@ class SandboxRuntime(Runtime):
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         command, environment = zygote_command(
             self.scratch, theirs.fileno(), isolate=self.isolate,
-            python=self.isolation.python, cut_network=self.isolation.level == UNPRIVILEGED)
+            python=self.isolation.python, cut_network=self.isolation.level == UNPRIVILEGED,
+            codecs=self.codecs, modules=self.modules)
         self._process = subprocess.Popen(command, pass_fds=[theirs.fileno()], env=environment,
                                          stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                                          stderr=subprocess.PIPE, start_new_session=True)

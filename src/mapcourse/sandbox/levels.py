@@ -18,10 +18,12 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import mapcourse
+from mapcourse.grading.cache import CACHE_FOLDER
 from mapcourse.manifest import Course
 from mapcourse.sandbox.bwrap import ENVIRONMENT, bwrap_problem
 
@@ -29,7 +31,6 @@ BUBBLEWRAP, UNPRIVILEGED, NONE = "bubblewrap", "unprivileged user", "none"
 PYTHON_VARIABLE = "MAPCOURSE_SANDBOX_PYTHON"  # a Python the unprivileged uids can run
 FIRST_UID, UID_BLOCK = 200_000, 16
 PROBE_UID = FIRST_UID - 1
-NEEDED_MODULES = ("numpy", "torch")
 OLDEST_PYTHON = (3, 10)
 TRUSTED_RUN = "pass --no-sandbox to grade code you trust without isolation"
 
@@ -37,17 +38,18 @@ _PROBE = r"""
 import importlib.util, json, os, sys
 sys.path.insert(0, sys.argv[1])
 spec = importlib.util.find_spec("mapcourse")
+modules, secrets = json.loads(sys.argv[2]), sys.argv[3:]
 readable = []
-for path in sys.argv[2:]:
+for path in secrets:
     try:
         os.listdir(path) if os.path.isdir(path) else open(path, "rb").close()
         readable.append(path)
     except OSError:
         pass
-missing = [name for name in MODULES if importlib.util.find_spec(name) is None]
+missing = [name for name in modules if importlib.util.find_spec(name) is None]
 print(json.dumps({"missing": missing, "package": spec.origin if spec else None,
                   "readable": readable, "version": list(sys.version_info[:2])}))
-""".replace("MODULES", repr(NEEDED_MODULES))
+"""
 
 
 @dataclass(frozen=True)
@@ -81,10 +83,12 @@ def choose_isolation(course: Course, *, trusted: bool = False) -> Isolation:
             f"{without}; without it, student code is kept from the course only by running "
             "it as another user, which needs the grader to run as root: install bubblewrap "
             f"(apt-get install bubblewrap), grade as root, or {TRUSTED_RUN}")
-    python, readable = unprivileged_python(_course_secrets(course))
+    python, readable = unprivileged_python(_course_secrets(course), course.modules)
     if readable:
         folders = " ".join(str(folder) for folder in (course.hidden_tests_dir,
-                                                      course.solutions_dir))
+                                                      course.solutions_dir,
+                                                      course.root / CACHE_FOLDER)
+                           if folder.exists())
         raise IsolationRefused(
             f"{without}; student code would run as an unprivileged user, but that user can "
             f"read {readable[0]}: run chmod -R go-rwx {folders} (and keep other copies of "
@@ -93,19 +97,22 @@ def choose_isolation(course: Course, *, trusted: bool = False) -> Isolation:
                                    f"({without})", python)
 
 
-def unprivileged_python(secrets: list[Path]) -> tuple[str, list[str]]:
-    """A Python an unprivileged uid can run, with numpy, torch and this package; and which
-    of `secrets` that uid can read. IsolationRefused when no candidate works."""
+def unprivileged_python(secrets: list[Path], modules: Sequence[str] = ("numpy",)
+                        ) -> tuple[str, list[str]]:
+    """A Python an unprivileged uid can run, with `modules` (the course's: numpy and torch
+    here) and this package; and which of `secrets` that uid can read. IsolationRefused
+    when no candidate works."""
     problems = []
     for candidate in _candidates():
-        found = _probe(candidate, secrets)
+        found = _probe(candidate, secrets, modules)
         if isinstance(found, list):
             return candidate, found
         problems.append(f"{candidate}: {found}")
     raise IsolationRefused(
         f"bubblewrap could not start: {bwrap_problem()}; student code would run as an "
         f"unprivileged user, but no Python that user can run fits ({'; '.join(problems)}): "
-        f"install numpy and torch for a Python outside root's home, set {PYTHON_VARIABLE} "
+        f"install {' and '.join(modules)} for a Python outside root's home, set "
+        f"{PYTHON_VARIABLE} "
         f"to one, install bubblewrap, or {TRUSTED_RUN}")
 
 
@@ -119,10 +126,11 @@ def _candidates() -> list[str]:
     return list(dict.fromkeys(os.path.abspath(name) for name in names if name))
 
 
-def _probe(python: str, secrets: list[Path]) -> list[str] | str:
+def _probe(python: str, secrets: list[Path], modules: Sequence[str]) -> list[str] | str:
     """Run `python` as PROBE_UID: the secrets it can read, or what is wrong with it."""
     package = Path(mapcourse.__file__).resolve().parent
-    command = [python, "-I", "-c", _PROBE, str(package.parent), *map(str, secrets)]
+    command = [python, "-I", "-c", _PROBE, str(package.parent), json.dumps(list(modules)),
+               *map(str, secrets)]
     try:
         result = subprocess.run(command, capture_output=True, text=True, timeout=120,
                                 cwd="/", env=ENVIRONMENT, user=PROBE_UID, group=PROBE_UID,
@@ -146,9 +154,10 @@ def _probe(python: str, secrets: list[Path]) -> list[str] | str:
 
 
 def _course_secrets(course: Course) -> list[Path]:
-    """The hidden suites' and solutions' folders and every file in them."""
+    """The hidden suites', the solutions' and the grading cache's folders (it holds the
+    reference's answers) and every file in them."""
     secrets = []
-    for folder in (course.hidden_tests_dir, course.solutions_dir):
+    for folder in (course.hidden_tests_dir, course.solutions_dir, course.root / CACHE_FOLDER):
         if folder.is_dir():
             secrets += [folder, *sorted(folder.rglob("*"))]
     return secrets

@@ -2,9 +2,10 @@
 
 Arguments go to a student's function and results come back through `encode` and
 `decode`: JSON with tagged values, so the trusted side only ever holds numbers,
-strings, lists, numpy arrays it built itself and the small value types below. Nothing
-the submission produced is unpickled or called; an object of any other type arrives
-as `Opaque`, carrying only its type's name.
+strings, lists, numpy arrays it built itself, the small value types below and those of
+the codecs the course registers (`mapcourse.codecs`: torch's models and tensors, for
+this course). Nothing the submission produced is unpickled or called; an object of any
+other type arrives as `Opaque`, carrying only its type's name.
 """
 
 from __future__ import annotations
@@ -12,10 +13,12 @@ from __future__ import annotations
 import base64
 import json
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+
+from mapcourse import codecs
 
 MAX_MESSAGE_BYTES = 64 * 1024 * 1024
 MAX_DEPTH = 32
@@ -57,48 +60,6 @@ class Record:
         return len(self.fields)
 
 
-@dataclass(frozen=True)
-class TensorValue:
-    """A torch.Tensor's values as a numpy array, with what autograd knew about it."""
-
-    values: np.ndarray
-    dtype: str
-    requires_grad: bool
-    grad_fn: str | None
-
-    @property
-    def shape(self) -> tuple[int, ...]:
-        return self.values.shape
-
-
-@dataclass(frozen=True)
-class ModuleValue:
-    """A torch.nn.Module's parameters by name; `argument` tells which argument it was."""
-
-    type_name: str
-    parameters: dict[str, np.ndarray]
-    argument: int | str | None = None
-
-
-@dataclass(frozen=True)
-class Model:
-    """A torch model the trusted side asks for: built, seeded, on the student's side.
-
-    `sizes` are layer widths: (3, 1) is nn.Linear(3, 1); (3, 8, 1) puts a Tanh between
-    two Linear layers. Weights come from torch.manual_seed(seed).
-    """
-
-    sizes: tuple[int, ...]
-    seed: int = 0
-
-
-@dataclass(frozen=True)
-class Tensor:
-    """A float32 torch tensor the trusted side asks for, built from `values`."""
-
-    values: np.ndarray = field(compare=False)
-
-
 def encode(value: Any, depth: int = 0) -> Any:
     """A JSON-ready form of `value`, exact for floats, tagged for everything else."""
     if depth > MAX_DEPTH:
@@ -106,7 +67,7 @@ def encode(value: Any, depth: int = 0) -> Any:
     if value is None or isinstance(value, str) or type(value) is bool:
         return value
     if isinstance(value, np.ndarray):
-        return _encode_array(value)
+        return encode_array(value)
     if isinstance(value, np.generic):
         return _encode_numpy_scalar(value)
     if isinstance(value, int):
@@ -114,10 +75,6 @@ def encode(value: Any, depth: int = 0) -> Any:
             else {"$": "int", "value": str(value)}
     if isinstance(value, float):
         return {"$": "float", "hex": float.hex(value)}
-    if isinstance(value, Model):
-        return {"$": "model", "sizes": list(value.sizes), "seed": value.seed}
-    if isinstance(value, Tensor):
-        return {"$": "tensor-request", "array": _encode_array(np.asarray(value.values))}
     if isinstance(value, tuple) and hasattr(type(value), "_fields"):
         names = [str(name) for name in type(value)._fields]
         return {"$": "record", "type": type(value).__name__,
@@ -129,7 +86,7 @@ def encode(value: Any, depth: int = 0) -> Any:
     if type(value) is dict:
         return {"$": "dict", "items": [[encode(key, depth + 1), encode(item, depth + 1)]
                                        for key, item in value.items()]}
-    return _encode_torch(value) or {"$": "opaque", "type": _type_name(value)}
+    return codecs.encode(value, depth) or {"$": "opaque", "type": _type_name(value)}
 
 
 def decode(data: Any, depth: int = 0) -> Any:
@@ -144,7 +101,7 @@ def decode(data: Any, depth: int = 0) -> Any:
         raise ProtocolError(f"unexpected value of type {type(data).__name__}")
     tag = data["$"]
     try:
-        return _DECODERS[tag](data, depth + 1)
+        return (_DECODERS.get(tag) or codecs.decoder(tag) or _unknown)(data, depth + 1)
     except KeyError:
         raise ProtocolError(f"unknown tag {tag!r}") from None
     except (TypeError, ValueError, AttributeError) as error:
@@ -175,7 +132,8 @@ def _type_name(value: Any) -> str:
     return kind.__qualname__ if module == "builtins" else f"{module}.{kind.__qualname__}"
 
 
-def _encode_array(array: np.ndarray) -> dict:
+def encode_array(array: np.ndarray) -> dict:
+    """A numpy array's tagged form (an allowed dtype), else an opaque value's."""
     dtype = array.dtype.name
     if dtype not in ARRAY_DTYPES:
         return {"$": "opaque", "type": f"numpy.ndarray of dtype {dtype}"}
@@ -189,40 +147,11 @@ def _encode_numpy_scalar(scalar: np.generic) -> dict:
     if dtype not in ARRAY_DTYPES:
         return {"$": "opaque", "type": f"numpy.{dtype}"}
     array = np.array(scalar, dtype=scalar.dtype).reshape(1)
-    return {"$": "numpy-scalar", "array": _encode_array(array)}
+    return {"$": "numpy-scalar", "array": encode_array(array)}
 
 
-def _encode_torch(value: Any) -> dict | None:
-    torch = _loaded_torch()
-    if torch is None:
-        return None
-    if isinstance(value, torch.Tensor):
-        plain = value.detach().cpu()
-        if plain.dtype == torch.bfloat16:
-            plain = plain.float()
-        return {"$": "tensor", "array": _encode_array(plain.numpy()),
-                "dtype": str(value.dtype).removeprefix("torch."),
-                "requires_grad": bool(value.requires_grad),
-                "grad_fn": None if value.grad_fn is None else type(value.grad_fn).__name__}
-    if isinstance(value, torch.nn.Module):
-        return encode_module(value, None)
-    return None
-
-
-def encode_module(module: Any, argument: int | str | None) -> dict:
-    """A module's named parameters as arrays; `argument` names the argument it was."""
-    return {"$": "module", "type": type(module).__name__, "argument": argument,
-            "parameters": [[name, _encode_array(p.detach().cpu().numpy())]
-                           for name, p in module.named_parameters()]}
-
-
-def _loaded_torch() -> Any:
-    import sys
-
-    return sys.modules.get("torch")
-
-
-def _decode_array(data: dict, depth: int = 0) -> np.ndarray:
+def decode_array(data: dict, depth: int = 0) -> np.ndarray:
+    """The array of an `encode_array` form; ValueError when it is malformed."""
     dtype = data["dtype"]
     if dtype not in ARRAY_DTYPES:
         raise ValueError(f"dtype {dtype!r} is not allowed")
@@ -245,23 +174,11 @@ def _decode_float(data: dict, depth: int) -> float:
 
 
 def _decode_numpy_scalar(data: dict, depth: int) -> np.generic:
-    return _decode_array(data["array"])[0]
+    return decode_array(data["array"])[0]
 
 
-def _decode_tensor(data: dict, depth: int) -> TensorValue:
-    grad_fn = data["grad_fn"]
-    return TensorValue(values=_decode_array(data["array"]), dtype=str(data["dtype"]),
-                       requires_grad=bool(data["requires_grad"]),
-                       grad_fn=None if grad_fn is None else str(grad_fn))
-
-
-def _decode_module(data: dict, depth: int) -> ModuleValue:
-    argument = data["argument"]
-    if argument is not None and not isinstance(argument, int | str):
-        raise ValueError("argument must be an index or a name")
-    return ModuleValue(type_name=str(data["type"]), argument=argument,
-                       parameters={str(name): _decode_array(array)
-                                   for name, array in data["parameters"]})
+def _unknown(data: dict, depth: int) -> Any:
+    raise KeyError(data["$"])
 
 
 def _decode_record(data: dict, depth: int) -> Record:
@@ -283,13 +200,9 @@ _DECODERS = {
     "int": _decode_int,
     "float": _decode_float,
     "numpy-scalar": _decode_numpy_scalar,
-    "ndarray": _decode_array,
-    "tensor": _decode_tensor,
-    "module": _decode_module,
+    "ndarray": decode_array,
     "record": _decode_record,
     "tuple": lambda data, depth: tuple(decode(item, depth) for item in data["items"]),
     "dict": _decode_dict,
     "opaque": lambda data, depth: Opaque(str(data["type"])),
-    "model": lambda data, depth: Model(tuple(int(n) for n in data["sizes"]), int(data["seed"])),
-    "tensor-request": lambda data, depth: Tensor(_decode_array(data["array"])),
 }

@@ -1,6 +1,7 @@
 """The fork server that runs inside the sandbox: `python -m mapcourse.sandbox.zygote FD`.
 
-It imports numpy and torch once, then forks one process per (submission, stage) on
+It imports the course's modules and codecs once (numpy and torch, for this course, see
+`mapcourse.codecs`), then forks one process per (submission, stage) on
 request. A forked stage process starts its own session, writes its stdout and stderr
 into a pipe the zygote drains (`mapcourse.sandbox.output`), takes its resource limits,
 drops to the stage's unprivileged uid, imports the stage file and answers calls
@@ -9,8 +10,9 @@ closes it. The zygote also kills on request (`mapcourse.sandbox.reaper`): the st
 process group, every process of the stage's uid (detached ones too) and the files it
 left; the reply carries the head of what the stage printed.
 
-Control messages arrive on the socket FD (SOCK_SEQPACKET), one JSON object each,
-with the stage's socket attached to `fork` requests.
+Started as `python -m mapcourse.sandbox.zygote FD [--cut-network] [--codec MODULE]...
+[--module MODULE]...`. Control messages arrive on the socket FD (SOCK_SEQPACKET), one
+JSON object each, with the stage's socket attached to `fork` requests.
 """
 
 from __future__ import annotations
@@ -26,11 +28,12 @@ import select
 import signal
 import socket
 import sys
+from collections.abc import Sequence
 
+from mapcourse import codecs
 from mapcourse.sandbox import wire
-from mapcourse.sandbox.calls import build_model, describe_exception, run_call
+from mapcourse.sandbox.calls import describe_exception, run_call
 from mapcourse.sandbox.output import OutputPipe
-from mapcourse.sandbox.protocol import Model
 from mapcourse.sandbox.reaper import kill
 from mapcourse.sandbox.session import import_error_message
 
@@ -38,21 +41,15 @@ STAGE_FD = 3
 CLONE_NEWNET = 0x40000000
 
 
-def warm_up() -> None:
-    """Import and exercise what stage code uses, so each fork starts warm."""
-    import numpy  # noqa: F401
-    try:
-        import torch
-    except ImportError:  # a course whose stages need no torch, installed without it
-        return
-
-    torch.set_num_threads(1)
-    model = build_model(Model((2, 2, 1)))
-    model(torch.zeros(1, 2)).sum().backward()
-    torch.optim.Adam(model.parameters()).step()
+def warm_up(codec_modules: Sequence[str] = (), modules: Sequence[str] = ()) -> None:
+    """Import the course's codecs and modules and warm the codecs, so each fork starts warm."""
+    codecs.load(codec_modules)
+    codecs.load(modules)
+    codecs.warm_up()
 
 
-def main(control_fd: int, *, cut_network: bool = False) -> None:
+def main(control_fd: int, *, cut_network: bool = False, codec_modules: Sequence[str] = (),
+         modules: Sequence[str] = ()) -> None:
     """Serve control requests; meanwhile drain every stage process's output pipe.
 
     With `cut_network` (a zygote started as root outside bubblewrap) it first moves to
@@ -62,7 +59,7 @@ def main(control_fd: int, *, cut_network: bool = False) -> None:
     control = socket.socket(fileno=control_fd)
     if cut_network:
         _leave_network()
-    warm_up()
+    warm_up(codec_modules, modules)
     gc.freeze()  # stage processes never collect (nor copy) what the zygote imported
     control.send(json.dumps({"ready": os.getpid()}).encode())
     pipes: dict[int, OutputPipe] = {}
@@ -192,5 +189,12 @@ def _flush_output() -> None:
             stream.flush()
 
 
+def _options(arguments: list[str], flag: str) -> list[str]:
+    return [value for option, value in zip(arguments, arguments[1:], strict=False)
+            if option == flag]
+
+
 if __name__ == "__main__":
-    main(int(sys.argv[1]), cut_network="--cut-network" in sys.argv[2:])
+    main(int(sys.argv[1]), cut_network="--cut-network" in sys.argv[2:],
+         codec_modules=_options(sys.argv[2:], "--codec"),
+         modules=_options(sys.argv[2:], "--module"))
