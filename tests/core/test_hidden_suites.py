@@ -19,6 +19,7 @@ from mapcourse.grading.plugin import direct_arguments
 from mapcourse.grading.runner import HiddenSuites, grade_submission, record_examples, score_groups
 from mapcourse.manifest import load_course
 from mapcourse.sandbox.session import LocalRuntime
+from mapcourse.terms import TEST_TIME_LIMIT
 from tests.corpus import build, cases
 
 COURSE = load_course()
@@ -38,7 +39,7 @@ def examples() -> dict:
 
 
 def by_protocol(course, folder, examples):
-    with HiddenSuites(course, 10.0, examples, [Bystander()]) as suites:
+    with HiddenSuites(course, TEST_TIME_LIMIT, examples, [Bystander()]) as suites:
         assert all(suites._direct[item.nodeid] is None for item in suites.session.items)
         return grade_submission(course, folder, LocalRuntime(), suites=suites)
 
@@ -46,7 +47,7 @@ def by_protocol(course, folder, examples):
 def test_one_session_grades_a_sequence_like_a_fresh_protocol_run_each(examples, tmp_path):
     by_id = {case.id: case for case in cases()}
     folders = {case_id: build(by_id[case_id], tmp_path) for case_id in set(SEQUENCE)}
-    with HiddenSuites(COURSE, 10.0, examples) as suites:
+    with HiddenSuites(COURSE, TEST_TIME_LIMIT, examples) as suites:
         assert all(suites._direct[item.nodeid] is not None for item in suites.session.items)
         direct = [grade_submission(COURSE, folders[case_id], LocalRuntime(), suites=suites)
                   for case_id in SEQUENCE]
@@ -61,7 +62,7 @@ def test_hypothesis_draws_alike_inside_and_outside_pytests_protocol(tmp_path):
     """Without recorded examples, a property test called directly runs hypothesis itself."""
     wrong = build(next(case for case in cases() if case.name == "mle_rounded"), tmp_path)
     stage1 = dataclasses.replace(COURSE, stages=(COURSE.stage("stage1_mle_coin"),))
-    with HiddenSuites(stage1, 10.0) as suites:
+    with HiddenSuites(stage1, TEST_TIME_LIMIT) as suites:
         for folder in (wrong, COURSE.solutions_dir, wrong):
             direct = grade_submission(stage1, folder, LocalRuntime(), suites=suites)
             assert direct == by_protocol(stage1, folder, None)
@@ -97,7 +98,7 @@ def test_a_test_that_needs_more_of_pytest_takes_its_protocol(examples, tmp_path)
     course = dataclasses.replace(COURSE, hidden_tests_dir=suites_dir)
     wrong = build(next(case for case in cases() if case.name == "mle_rounded"), tmp_path)
     for folder, full in ((COURSE.solutions_dir, True), (wrong, False)):
-        with HiddenSuites(course, 10.0, examples) as suites:
+        with HiddenSuites(course, TEST_TIME_LIMIT, examples) as suites:
             taken = {item.originalname for item in suites.session.items
                      if direct_arguments(item) is None}
             result = grade_submission(course, folder, LocalRuntime(), suites=suites)

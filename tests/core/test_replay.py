@@ -14,6 +14,7 @@ import pytest
 from mapcourse.grading.runner import record_examples, run_hidden_suites, score_groups
 from mapcourse.manifest import load_course
 from mapcourse.sandbox.session import LocalRuntime
+from mapcourse.terms import TEST_TIME_LIMIT
 from tests.corpus import build, cases
 
 COURSE = load_course()
@@ -60,7 +61,7 @@ def grade(folder, stage: str, examples) -> list[tuple]:
     try:
         if session.status != "graded":
             return [(session.status, session.message)]
-        outcomes = run_hidden_suites(COURSE, {stage: session}, timeout=10.0, examples=examples)
+        outcomes = run_hidden_suites(COURSE, {stage: session}, TEST_TIME_LIMIT, examples)
     finally:
         session.close()
     return [(t.name, t.status, t.score, t.message) for t in score_groups(outcomes)]

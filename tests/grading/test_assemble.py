@@ -10,7 +10,10 @@ from mapcourse.grading import render
 from mapcourse.grading.assemble import explain
 from mapcourse.grading.results import StageResult, SubmissionResult
 from mapcourse.grading.uploads import locate
+from mapcourse.sandbox.levels import trusted_run
 from tests.grading.shapes import COURSE, STAGES, notebook, solution, stub, write
+
+SANDBOX = trusted_run().description  # how the code ran: any level's words
 
 
 def test_explain_adds_notes_and_names_the_missing_file_but_keeps_status_and_score(tmp_path):
@@ -29,13 +32,14 @@ def test_explain_adds_notes_and_names_the_missing_file_but_keeps_status_and_scor
 def test_gradescope_output_of_a_missing_stage_names_the_file_not_missing_twice():
     result = SubmissionResult("s", (StageResult(STAGES[2], 10, "missing", message="missing"),),
                               10)
-    output = json.loads(render.gradescope(result))["tests"][0]["output"]
+    output = json.loads(render.gradescope(result, sandbox=SANDBOX))["tests"][0]["output"]
     assert output == f"missing: `{STAGES[2]}.py` is missing from the submission."
 
 
 def test_a_note_reaches_gradescope_as_a_test_worth_no_points():
     stage = StageResult(STAGES[0], 10, "graded", note="Graded `a/x.py`.")
-    tests = json.loads(render.gradescope(SubmissionResult("s", (stage,), 10)))["tests"]
+    result = SubmissionResult("s", (stage,), 10)
+    tests = json.loads(render.gradescope(result, sandbox=SANDBOX))["tests"]
     assert tests == [{"name": f"{STAGES[0]}: stage file", "score": 0.0, "max_score": 0.0,
                       "output": "Graded `a/x.py`.", "visibility": "visible"}]
 

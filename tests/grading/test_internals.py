@@ -19,6 +19,7 @@ from mapcourse.grading import internals
 from mapcourse.grading.runner import HiddenSuites, grade_submission, record_examples
 from mapcourse.manifest import load_course
 from mapcourse.sandbox.session import LocalRuntime
+from mapcourse.terms import TEST_TIME_LIMIT
 from tests.corpus import build, cases
 
 COURSE = load_course()
@@ -56,7 +57,7 @@ def test_the_environment_variable_turns_the_fast_path_off():
 
 def test_off_the_fast_path_nothing_is_collected_ahead_or_recorded(monkeypatch):
     monkeypatch.setattr(internals, "FAST", False)
-    with HiddenSuites(COURSE, 10.0) as suites:
+    with HiddenSuites(COURSE, TEST_TIME_LIMIT) as suites:
         assert suites.collected is None
     assert record_examples(COURSE) == {}
 
@@ -75,12 +76,12 @@ def submissions(tmp_path):
 def test_the_public_road_grades_like_the_fast_path(submissions, monkeypatch):
     examples = record_examples(COURSE)
     assert examples
-    with HiddenSuites(COURSE, 10.0, examples) as suites:
+    with HiddenSuites(COURSE, TEST_TIME_LIMIT, examples) as suites:
         assert suites.collected is not None
         fast = {name: grade_submission(COURSE, folder, LocalRuntime(), suites=suites)
                 for name, folder in submissions.items()}
     monkeypatch.setattr(internals, "FAST", False)
-    with HiddenSuites(COURSE, 10.0, examples) as suites:
+    with HiddenSuites(COURSE, TEST_TIME_LIMIT, examples) as suites:
         assert suites.collected is None
         public = {name: grade_submission(COURSE, folder, LocalRuntime(), suites=suites)
                   for name, folder in submissions.items()}

@@ -47,7 +47,7 @@ def path(request, monkeypatch):
     if request.param == "fork" and not processes.can_fork():
         pytest.skip("stages fork on Linux only")
     monkeypatch.setenv(processes.NO_FORK, "1" if request.param == "no fork" else "")
-    monkeypatch.setattr(runner, "TEST_LIMIT", LIMIT)
+    monkeypatch.setattr(runner, "TEST_TIME_LIMIT", LIMIT)
     return request.param
 
 
@@ -155,7 +155,7 @@ def test_a_hang_while_importing_the_stage_stops_that_stage_and_what_it_started(c
 
 
 def test_a_stage_process_past_the_stage_limit_is_stopped(clone, path, monkeypatch):
-    monkeypatch.setattr(runner, "TEST_LIMIT", 60.0)
+    monkeypatch.setattr(runner, "TEST_TIME_LIMIT", 60.0)
     monkeypatch.setattr(runner, "TIME_LIMIT", 2.0)
     append(clone, LOOP.format(name="grid_mle"))
     started = time.monotonic()

@@ -80,7 +80,7 @@ def _number(value: float) -> str:
 
 def feedback(submission: SubmissionResult, course: Course, isolation: str = "") -> str:
     """Markdown for the student: per stage, what passed, what failed and why, and what
-    the stage printed; `isolation` names how the code was run ("isolated with bubblewrap")."""
+    the stage printed; `isolation` names how the code was run (`Isolation.description`)."""
     lines = [f"# Feedback for {submission.id}", "",
              f"**Total: {_number(submission.score)} / {submission.max_score}**", ""]
     if isolation:
@@ -115,7 +115,7 @@ def _missing(stage: StageResult) -> str:
     return f"`{stage.stage}.py` is missing from the submission."
 
 
-def gradescope(submission: SubmissionResult, *, sandbox: str = "isolated with bubblewrap") -> str:
+def gradescope(submission: SubmissionResult, *, sandbox: str) -> str:
     """Gradescope's results.json: a test per group, plus a "stage file" test per stage not
     graded or with a note (worth 0 points: the note says which file was graded)."""
     tests = []

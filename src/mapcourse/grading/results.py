@@ -79,14 +79,14 @@ class SubmissionResult:
 class GradeReport:
     """A grading run: one result per submission, and how the code was isolated.
 
-    `sandbox` names the isolation in words ("isolated with bubblewrap"); `level` is its
-    short name (`mapcourse.sandbox.levels`).
+    `sandbox` names the isolation in words and `level` is its short name, both as
+    `mapcourse.sandbox.levels` chose them.
     """
 
     max_score: int
     submissions: tuple[SubmissionResult, ...]
-    sandbox: str = "isolated with bubblewrap"
-    level: str = "bubblewrap"
+    sandbox: str
+    level: str
     notes: tuple[str, ...] = field(default=())
 
     def to_json(self) -> dict:
