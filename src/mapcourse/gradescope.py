@@ -1,11 +1,14 @@
 """Gradescope: the autograder bundle, and what its `run_autograder` runs.
 
-The bundle holds the course (manifest, solutions, hidden suites, this package) and
-three files Gradescope knows: `setup.sh` builds a virtual environment on Gradescope's
+The bundle holds the course (manifest, solutions, hidden suites, this package, and the
+grading cache built when the bundle is built: `mapcourse.grading.cache`) and three files
+Gradescope knows: `setup.sh` builds a virtual environment on Gradescope's
 Ubuntu 22.04 (Python 3.10) or 24.04 (Python 3.12) image, with torch from PyTorch's CPU
 wheel index; `run_autograder` calls `python -m mapcourse.gradescope`, which grades
 `/autograder/submission` with the same code path as `mapcourse grade` and always writes
-`/autograder/results/results.json`, even when grading itself fails.
+`/autograder/results/results.json`, even when grading itself fails. The cache is keyed
+by the versions of Python and the packages too: `setup.sh` builds it again on the image
+unless the bundle's fits it, so that no Gradescope run records the examples again.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ import traceback
 import zipfile
 from pathlib import Path
 
-from mapcourse.grading import render
+from mapcourse.grading import cache, render
 from mapcourse.grading.discover import Submission
 from mapcourse.grading.export import write_atomic
 from mapcourse.grading.pool import Settings, grade_all
@@ -74,7 +77,8 @@ fi
 "${pip[@]}" -r "$root/source/requirements.txt" \
   || fail "could not install the course's requirements from PyPI; rebuild once it answers"
 "${pip[@]}" --no-deps "$root/source/course" || fail "could not install the course package"
-# The hidden suites and solutions are readable by root only.
+# The hidden suites and solutions are readable by root only. The check below also records
+# the grading cache (examples, the reference's answers) for this image's packages.
 chmod -R go-rwx "$root/source"
 MAPCOURSE_ROOT="$root/source/course" "$venv/bin/python" -m mapcourse.gradescope --check \
   || fail "the installed course cannot grade here (the message above says why)"
@@ -123,6 +127,10 @@ def build_bundle(course: Course, zip_path: Path) -> list[str]:
     names: list[str] = []
     zip_path.parent.mkdir(parents=True, exist_ok=True)
     temporary = zip_path.with_name(f".{zip_path.name}.partial")
+    files = _course_files(course.root)
+    cached = cache.ensure(course)  # the examples and the reference's answers, recorded now
+    if cached is not None:
+        files.append(cached)
     with zipfile.ZipFile(temporary, "w", zipfile.ZIP_DEFLATED) as bundle:
         for name, text in (("setup.sh", setup_script(course)), ("run_autograder", RUN),
                            ("requirements.txt", requirements(course))):
@@ -130,7 +138,7 @@ def build_bundle(course: Course, zip_path: Path) -> list[str]:
             info.external_attr = 0o100755 << 16
             bundle.writestr(info, text)
             names.append(name)
-        for path in _course_files(course.root):
+        for path in files:
             name = f"course/{path.relative_to(course.root).as_posix()}"
             info = zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0))
             info.external_attr = 0o100644 << 16
@@ -189,8 +197,10 @@ def check() -> str:
     how student code will be isolated (IsolationRefused when it cannot be, safely)."""
     course = load_course()
     isolation = choose_isolation(course).description
+    cached = "ready" if cache.ensure(course) is not None else "not built (each run records it)"
     return (f"{course.title}: {len(course.stages)} stages, {course.max_score} points; "
-            f"student code will be {isolation}; Gradescope's default memory "
+            f"student code will be {isolation}; the grading cache is {cached}; "
+            f"Gradescope's default memory "
             f"({DEFAULT_MEMORY_MB} MB) and 10-minute timeout suffice (see the course's "
             "Gradescope page)")
 

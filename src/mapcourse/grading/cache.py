@@ -162,6 +162,27 @@ def prepare(course: Any, timeout: float | None) -> dict[str, tuple] | None:
     return cache.examples or None
 
 
+def ensure(course: Any, timeout: float | None = None) -> Path | None:
+    """The course's cache file, up to date for this environment (built now if it was not);
+    None when the course has no solutions or the cache cannot be built or written. Built
+    as the grader builds it: the course's codecs warmed (torch on one thread)."""
+    from mapcourse import codecs
+    from mapcourse.terms import TEST_TIME_LIMIT
+
+    if not course.solutions_dir.is_dir():
+        return None
+    codecs.use(course)
+    codecs.warm_up()
+    key = cache_key(course)
+    if load(course, key) is not None:
+        return cache_path(course)
+    try:
+        built = build(course, TEST_TIME_LIMIT if timeout is None else timeout, key)
+    except Exception:  # noqa: BLE001 - grading records them itself then
+        return None
+    return save(course, built)
+
+
 def install_answers(course: Any, cache: CourseCache) -> None:
     """Give each stage's reference module the answers the cache holds for it."""
     if not _same_solutions(course):
