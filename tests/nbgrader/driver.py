@@ -18,18 +18,22 @@ from mapcourse.nbgrader.course import write_course
 from mapcourse.nbgrader.notebook import cell_id
 
 
-def nbgrader(course_dir: Path, *args: str, timeout: float = 1800) -> str:
-    """Run `nbgrader ARGS` in the course folder; its log, or AssertionError with the log."""
+def jupyter_env() -> dict[str, str]:
+    """The environment nbgrader and the Jupyter server need: this Python's bin on PATH."""
     bin_dir = os.path.dirname(sys.executable)  # alembic (database migrations) lives here
     # nbconvert's templates live under the base Python when a virtual environment
     # borrows its packages (--system-site-packages); tell Jupyter where to look.
     data = os.pathsep.join(str(Path(prefix) / "share" / "jupyter")
                            for prefix in dict.fromkeys((sys.prefix, sys.base_prefix)))
-    env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}",
-           "JUPYTER_PATH": data}
+    return {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}",
+            "JUPYTER_PATH": data}
+
+
+def nbgrader(course_dir: Path, *args: str, timeout: float = 1800) -> str:
+    """Run `nbgrader ARGS` in the course folder; its log, or AssertionError with the log."""
     done = subprocess.run(
         [sys.executable, "-m", "nbgrader", *args, f"--CourseDirectory.root={course_dir}"],
-        cwd=course_dir, env=env, capture_output=True, text=True, timeout=timeout)
+        cwd=course_dir, env=jupyter_env(), capture_output=True, text=True, timeout=timeout)
     if done.returncode != 0:
         raise AssertionError(f"nbgrader {' '.join(args)} failed:\n{done.stdout}{done.stderr}")
     return done.stdout + done.stderr
@@ -42,11 +46,14 @@ def make_course(course: Course, course_dir: Path) -> None:
         nbgrader(course_dir, "generate_assignment", stage.id, "--force")
 
 
-def submit(course: Course, course_dir: Path, student: str, submission: Path) -> list[str]:
+def submit(course: Course, course_dir: Path, student: str, submission: Path,
+           derivation: str | None = None) -> list[str]:
     """Hand in a submission folder as nbgrader notebooks; return the stages handed in.
 
     Each stage file present is pasted into the first answer cell of its released
-    notebook; the folder's other files (a student's helper modules) go beside it.
+    notebook, and `derivation` (Markdown) into its derivation cell, if it has one; the
+    folder's other files (a student's helper modules) go beside it. This is the layout
+    `nbgrader collect` leaves: submitted/<student>/<stage>/<stage>.ipynb.
     """
     handed_in = []
     for stage in course.stages:
@@ -57,6 +64,9 @@ def submit(course: Course, course_dir: Path, student: str, submission: Path) -> 
         notebook = nbformat.read(released, as_version=4)
         answer = next(cell for cell in notebook.cells if cell.id == cell_id(stage, "answer"))
         answer.source = stage_file.read_text()
+        for cell in notebook.cells:
+            if derivation is not None and cell.id == cell_id(stage, "derivation"):
+                cell.source = derivation
         folder = course_dir / "submitted" / student / stage.id
         folder.mkdir(parents=True, exist_ok=True)
         nbformat.write(notebook, folder / released.name)
