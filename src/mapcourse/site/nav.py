@@ -1,8 +1,8 @@
 """The textbook's navigation for the stages and their concept pages, from course.toml.
 
-mkdocs.yml writes only the hand-written sections (Home, Instructors, Maintainers) and the two
-course sections with what is not a stage's (the Stages section's index page); `course_nav`
-fills those two sections from the manifest, in its order:
+mkdocs.yml writes only the hand-written sections (Home, Instructors, Maintainers) and, in the
+two course sections, what is no stage's (the Stages section's index page, the references);
+`course_nav` fills those two sections from the manifest, in its order:
 
 - "Textbook": each stage's `reading` pages, then its `concept` page (a page is listed once),
 - "Stages": each stage's `page`.
@@ -59,9 +59,10 @@ def stage_pages(course: Course) -> list[str]:
 def course_nav(course: Course, nav: list | None) -> list:
     """`nav` (mkdocs' list of entries) with the Textbook and Stages sections filled in.
 
-    A section's hand-written entries stay first (e.g. `stages/index.md`), the manifest's pages
-    follow; a page written by hand is not listed twice. A missing Textbook section is added
-    after the first entry (Home), a missing Stages section right after Textbook.
+    A section's index page written by hand (`stages/index.md`) stays first, the manifest's
+    pages follow in the manifest's order, then the section's other hand-written entries
+    (`references.md`); a page is never listed twice. A missing Textbook section is added after
+    the first entry (Home), a missing Stages section right after Textbook.
     """
     result = [dict(entry) if isinstance(entry, dict) else entry for entry in (nav or [])]
     for title, pages, after in ((TEXTBOOK, concept_pages(course), None),
@@ -72,8 +73,15 @@ def course_nav(course: Course, nav: list | None) -> list:
             index = min(len(result), 1) if index is None else index + 1
             result.insert(index, {title: []})
         written = list(result[index][title] or [])
-        result[index][title] = written + [page for page in pages if page not in written]
+        first = [entry for entry in written if _is_index(entry) and entry not in pages]
+        rest = [entry for entry in written if not _is_index(entry) and entry not in pages]
+        result[index][title] = first + pages + rest
     return result
+
+
+def _is_index(entry: object) -> bool:
+    """A section's own page: `index.md` or `<folder>/index.md`, given as a bare path."""
+    return isinstance(entry, str) and entry.rsplit("/", 1)[-1] == "index.md"
 
 
 def _section(nav: list, title: str) -> int | None:
