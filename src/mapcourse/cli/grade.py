@@ -99,7 +99,7 @@ def run(args: argparse.Namespace) -> int:
     if args.out is not None:
         from mapcourse.report import build
 
-        export.write_report(args.out, report, course)
+        export.write_grades(args.out, report, course)  # each submission's went as graded
         after_grading.print_notes("grade", build.write_all(
             args.out, report, course, {s.id: s.path for s in submissions},
             threshold=threshold, roster=roster))

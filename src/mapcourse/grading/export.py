@@ -42,11 +42,16 @@ def write_submission(out: Path, submission: SubmissionResult, course: Course,
                  render.feedback(submission, course, isolation=sandbox))
 
 
+def write_grades(out: Path, report: GradeReport, course: Course) -> None:
+    """grades.csv: the class, once every submission is graded (and its files written)."""
+    write_atomic(out / "grades.csv", render.to_csv(report, course))
+
+
 def write_report(out: Path, report: GradeReport, course: Course) -> None:
-    """The class's files: every submission's, then grades.csv."""
+    """Every file of a class graded elsewhere: each submission's, then grades.csv."""
     for submission in report.submissions:
         write_submission(out, submission, course, report.sandbox)
-    write_atomic(out / "grades.csv", render.to_csv(report, course))
+    write_grades(out, report, course)
 
 
 # Learning platforms' gradebook imports. Canvas matches a row to a student by the Canvas
