@@ -176,6 +176,15 @@ def test_points_are_counted_as_autograded_plus_written(course, generated):
         assert not re.search(rf"\b{course.max_score} points\b", page.read_text()), page.name
 
 
+def test_a_reading_page_is_followed_by_the_page_with_its_exercise(course):
+    textbook = nav_section("Textbook")
+    readings = [(page, stage) for stage in course.stages for page in stage.reading]
+    assert readings, "no stage has a reading page: this test has no object"
+    for page, stage in readings:
+        assert textbook[textbook.index(page) + 1] == stage.concept
+        assert f"[next page]({stage.concept})" in fragments.reading_note(course, stage)
+
+
 def test_each_exercise_box_is_on_one_page(course):
     for stage in course.stages:
         include = f'--8<-- "exercise/{stage.id}.md"'

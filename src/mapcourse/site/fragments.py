@@ -60,19 +60,13 @@ def course_points(course: Course) -> str:
 
 
 def reading_note(course: Course, stage: Stage) -> str:
-    """For a page a stage reads before its concept page: which stage, and where its box is."""
+    """For a page a stage reads before its concept page (the next page of the textbook):
+    which stage it prepares, and where that stage's exercise box is."""
     return (
         f"This page prepares [{stage_heading(stage)}]({stage.page}); the exercise itself "
-        f"(`{course.exercises_dir.name}/{stage.filename}`) is set on "
-        f"[{page_title(course, stage.concept)}]({stage.concept}).\n"
+        f"(`{course.exercises_dir.name}/{stage.filename}`) is set on the "
+        f"[next page]({stage.concept}).\n"
     )
-
-
-def page_title(course: Course, page: str) -> str:
-    """The first `# ` heading of docs/<page>, or 'its textbook page' when it has none."""
-    path = course.root / "docs" / page
-    lines = path.read_text().splitlines() if path.is_file() else []
-    return next((line[2:].strip() for line in lines if line.startswith("# ")), "its textbook page")
 
 
 def stage_header(course: Course, stage: Stage) -> str:
