@@ -9,6 +9,7 @@ and look for hidden test lines in the feedback.
 
 from __future__ import annotations
 
+import ast
 import filecmp
 import html
 import re
@@ -20,6 +21,8 @@ import pytest
 
 from mapcourse.grading.runner import grade_submission
 from mapcourse.manifest import load_course
+from mapcourse.nbgrader.feedback import copy_mathjax
+from mapcourse.nbgrader.suites import stage_groups
 from mapcourse.sandbox.session import LocalRuntime
 from tests import corpus
 from tests.nbgrader import driver
@@ -69,9 +72,10 @@ def graded_course(tmp_path_factory):
     course_dir.mkdir()
     folders = submissions(root / "submissions")
     driver.make_course(COURSE, course_dir)
+    copy_mathjax(COURSE.root, course_dir)
     handed_in = {student: driver.submit(COURSE, course_dir, student, folder)
                  for student, folder in folders.items()}
-    driver.nbgrader(course_dir, "autograde", "*")
+    (course_dir / "autograde.log").write_text(driver.nbgrader(course_dir, "autograde", "*"))
     driver.nbgrader(course_dir, "generate_feedback", "*")
     return course_dir, folders, handed_in
 
@@ -115,30 +119,25 @@ def visible_text(page: Path) -> str:
     return html.unescape("".join(parser.parts))
 
 
-def cell_lines(paths: list[Path]) -> set[str]:
-    return {line.strip() for path in paths
-            for cell in nbformat.read(path, as_version=4).cells
-            for line in cell.source.splitlines()}
-
-
-def hidden_lines(course_dir: Path) -> set[str]:
-    """The lines between BEGIN and END HIDDEN TESTS in the source notebooks that students
-    never see elsewhere (not in the notebooks they hand in), imports left aside."""
+def hidden_lines() -> set[str]:
+    """The lines of the hidden suites' test functions that a student never writes (not in
+    a solution), long enough to prove a leak."""
     lines = set()
-    for path in (course_dir / "source").glob("*/*.ipynb"):
-        for cell in nbformat.read(path, as_version=4).cells:
-            region = re.search(r"### BEGIN HIDDEN TESTS\n(.*?)### END HIDDEN TESTS",
-                               cell.source, re.DOTALL)
-            if region:
-                lines |= {line.strip() for line in region.group(1).splitlines()
-                          if len(line.strip()) > 12 and not line.strip().startswith(
-                              ("import ", "from "))}
-    return lines - cell_lines(list((course_dir / "submitted").glob("*/*/*.ipynb")))
+    for stage in COURSE.stages:
+        suite = COURSE.hidden_suite(stage).read_text().splitlines()
+        for node in ast.parse("\n".join(suite)).body:
+            if isinstance(node, ast.FunctionDef) and node.name.startswith("test_"):
+                lines |= {line.strip() for line in suite[node.body[0].lineno - 1:node.end_lineno]
+                          if len(line.strip()) > 20}
+        lines -= {line.strip() for line in
+                  (COURSE.solutions_dir / stage.filename).read_text().splitlines()}
+    return lines
 
 
 def test_feedback_never_shows_a_hidden_test_line(graded_course):
     course_dir, _, handed_in = graded_course
-    secret = hidden_lines(course_dir)
+    secret = hidden_lines()
+    assert len(secret) > 100  # the check has something to find
     pages = sorted((course_dir / "feedback").glob("*/*/*.html"))
     assert len(pages) == sum(len(stages) for stages in handed_in.values())
     for page in pages:
@@ -146,5 +145,26 @@ def test_feedback_never_shows_a_hidden_test_line(graded_course):
         assert "# Hidden tests:" in text  # the test cells are there, their code is not
         leaked = secret & {line.strip() for line in text.splitlines()}
         assert not leaked, f"{page}: {sorted(leaked)[:3]}"
-    autograded = cell_lines(list((course_dir / "autograded").glob("*/*/*.ipynb")))
-    assert secret & autograded  # the check would see a leak: graded notebooks hold the lines
+    for notebook in (course_dir / "autograded").glob("*/*/*.ipynb"):
+        assert not secret & {line.strip() for line in notebook.read_text().splitlines()}
+
+
+def test_autograde_logs_no_checksum_warning(graded_course):
+    """nbgrader #1961: the released test cells are the cells nbgrader stored."""
+    course_dir, _, _ = graded_course
+    assert "checksum" not in (course_dir / "autograde.log").read_text().lower()
+
+
+def test_feedback_names_each_test_wraps_messages_and_typesets_offline(graded_course):
+    course_dir, _, _ = graded_course
+    stage = "stage1_mle_coin"
+    page = course_dir / "feedback" / f"wrong-{WRONG[0]}" / stage / f"{stage}.html"
+    text = page.read_text()
+    contents = re.findall(r'<li><a href="#([^"]+)">([^<]*)</a>', text)
+    groups = [group.readable for group in stage_groups(COURSE, COURSE.stage(stage))]
+    assert [title for _, title in contents] == groups  # in order, none called "Test cell"
+    assert "white-space: pre-wrap" in text
+    assert '<script src="../../../mathjax/tex-svg.js"' in text
+    assert (course_dir / "mathjax" / "tex-svg.js").is_file()
+    assert "cdnjs.cloudflare.com" not in text
+    assert "returned" in visible_text(page)  # a failure message, shown in the page

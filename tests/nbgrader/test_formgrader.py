@@ -91,9 +91,9 @@ def server(course_dir) -> Iterator[str]:
     try:
         deadline = time.monotonic() + 60
         while True:
-            with contextlib.suppress(OSError):
-                with urllib.request.urlopen(f"{url}/api/status?token={TOKEN}", timeout=2):
-                    break
+            with contextlib.suppress(OSError), \
+                    urllib.request.urlopen(f"{url}/api/status?token={TOKEN}", timeout=2):
+                break
             if process.poll() is not None or time.monotonic() > deadline:
                 process.kill()
                 process.wait()

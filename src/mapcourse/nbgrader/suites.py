@@ -18,6 +18,7 @@ from pathlib import Path
 from mapcourse.manifest import Course, Stage
 from mapcourse.nbgrader.source import join
 
+
 class SuiteError(Exception):
     """A hidden suite that cannot become nbgrader test cells."""
 
