@@ -55,6 +55,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from mapcourse.grading import internals
     from mapcourse.grading.plugin import HiddenSuiteError
     from mapcourse.grading.pool import Settings
     from mapcourse.sandbox.isolated import GiB, Limits, SandboxUnavailable
@@ -83,6 +84,9 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(str(error)) from None
     if isolation.level == UNPRIVILEGED:
         print(f"mapcourse grade: student code is {isolation.description}", file=sys.stderr)
+    if not internals.FAST:
+        print(f"mapcourse grade: each stage runs through pytest.main, more slowly "
+              f"({internals.WHY_NOT_FAST}); the grades are the same", file=sys.stderr)
     settings = Settings(isolation=isolation, timeout=args.timeout, jobs=args.jobs,
                         limits=Limits(memory_bytes=int(args.memory * GiB)),
                         stage_budget=args.stage_budget)

@@ -8,13 +8,13 @@ about the exception, never the test's source or a traceback.
 
 from __future__ import annotations
 
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, Phase, settings
 
+from mapcourse import verdicts
 from mapcourse.checks import CheckFailed
 from mapcourse.grading import internals
 from mapcourse.grading.replay import Examples, fixture_arguments, replay
@@ -26,9 +26,7 @@ from mapcourse.sandbox.handle import (
     StudentTimeout,
 )
 from mapcourse.sandbox.session import StageSession
-
-if sys.version_info < (3, 11):  # Python 3.10: the backport from PyPI
-    from exceptiongroup import BaseExceptionGroup
+from mapcourse.verdicts import Verdict
 
 # Grading needs a verdict, not a minimal example: stop at the first failing example.
 settings.register_profile(
@@ -194,12 +192,13 @@ def direct_arguments(item: pytest.Item) -> dict[str, object] | None:
     return {name: STUDENT if name == "student" else params[name] for name in passed}
 
 
-def classify(error: BaseException | None) -> tuple[str, str]:
-    """A test's status and the student's message for the exception it ended with."""
-    if error is None:
-        return "passed", ""
-    if isinstance(error, BaseExceptionGroup):
-        return classify(_first_leaf(error))
+def classify(error: BaseException | None) -> Verdict:
+    """A hidden test's status and the student's message for the exception it ended with."""
+    return verdicts.classify(error, _graders_own, _not_the_students)
+
+
+def _graders_own(error: BaseException) -> Verdict | None:
+    """The checks' failures, and what the sandbox raises for the student's code."""
     if isinstance(error, CheckFailed):
         return "failed", str(error)
     if isinstance(error, StageBudgetSpent):
@@ -214,12 +213,10 @@ def classify(error: BaseException | None) -> tuple[str, str]:
         return "error", str(error)
     if isinstance(error, StudentException):
         return "error", f"{error.call} raised {error.type_name}: {error}"
-    if isinstance(error, AssertionError):
-        return "failed", str(error) or "the answer was not what the test expected."
+    return None
+
+
+def _not_the_students(error: BaseException) -> Verdict:
+    """Any other exception came from the test itself: the student's arrive as StudentException."""
     return "error", (f"the test could not check the answer ({type(error).__name__}: "
                      f"{str(error)[:300]})")
-
-
-def _first_leaf(group: BaseExceptionGroup) -> BaseException:
-    first = group.exceptions[0]
-    return _first_leaf(first) if isinstance(first, BaseExceptionGroup) else first

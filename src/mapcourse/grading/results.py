@@ -8,9 +8,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-TEST_STATUSES = ("passed", "failed", "error", "timeout")
-STAGE_STATUSES = ("graded", "missing", "import-error")
-
 
 @dataclass(frozen=True)
 class TestResult:
@@ -87,7 +84,6 @@ class GradeReport:
     submissions: tuple[SubmissionResult, ...]
     sandbox: str
     level: str
-    notes: tuple[str, ...] = field(default=())
 
     def to_json(self) -> dict:
         return {"max_score": self.max_score,

@@ -16,18 +16,16 @@ from __future__ import annotations
 import json
 import os
 import re
-import sys
 import traceback
 from pathlib import Path
 
 import pytest
 
+from mapcourse import verdicts
 from mapcourse.progress.channel import LIMIT, OUT, stack_file
 from mapcourse.progress.watchdog import Alarm, is_students
 from mapcourse.terms import TEST_TIME_LIMIT, grader_packages
-
-if sys.version_info < (3, 11):  # Python 3.10: the backport from PyPI
-    from exceptiongroup import BaseExceptionGroup
+from mapcourse.verdicts import Verdict
 
 _alarm: list[Alarm] = []  # while the tests run under `check`: the one alarm
 _running: dict[str, str] = {}  # the test running now: its record
@@ -159,12 +157,13 @@ def missing_package(name: str | None) -> str:
             "your work is graded, so use those instead.")
 
 
-def describe(error: BaseException | None) -> tuple[str, str]:
-    """A test's status and the student's message for the exception it ended with."""
-    if error is None:
-        return "passed", ""
-    if isinstance(error, BaseExceptionGroup):
-        return describe(error.exceptions[0])
+def describe(error: BaseException | None) -> Verdict:
+    """A visible test's status and the student's message for the exception it ended with."""
+    return verdicts.classify(error, _pytests_own, _raised_by_the_student)
+
+
+def _pytests_own(error: BaseException) -> Verdict | None:
+    """A skip, a stub not written yet, and `pytest.raises` that saw nothing raised."""
     if isinstance(error, pytest.skip.Exception):
         return "skipped", str(error)
     if isinstance(error, NotImplementedError):
@@ -177,8 +176,11 @@ def describe(error: BaseException | None) -> tuple[str, str]:
         return "failed", (f"your code returned normally where it should raise {raised.group(1)}:"
                           " invalid input must raise an error, never pass silently."
                           if raised else str(error))
-    if isinstance(error, AssertionError):
-        return "failed", str(error) or "the answer was not what the test expected."
+    return None
+
+
+def _raised_by_the_student(error: BaseException) -> Verdict:
+    """The student's code runs in the test's process: any other exception is theirs."""
     return "error", f"your code raised {_exception(error)}"
 
 
