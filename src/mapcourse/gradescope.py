@@ -21,9 +21,9 @@ import traceback
 import zipfile
 from pathlib import Path
 
+from mapcourse.files import write_atomic
 from mapcourse.grading import cache, render
 from mapcourse.grading.discover import Submission
-from mapcourse.grading.export import write_atomic
 from mapcourse.grading.pool import Settings, grade_all
 from mapcourse.grading.uploads import locate
 from mapcourse.manifest import Course, load_course, project_table

@@ -10,7 +10,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from mapcourse.site.output import write_if_changed
+from mapcourse.files import write_atomic
 
 FILES = ("katex.min.js", "katex.min.css", "contrib/auto-render.min.js")
 
@@ -49,6 +49,6 @@ def vendor_katex(root: Path, docs_dir: Path) -> list[Path]:
     written = []
     for source in sources:
         destination = target / source.relative_to(dist)
-        if write_if_changed(destination, source.read_bytes()):
+        if write_atomic(destination, source.read_bytes()):
             written.append(destination)
     return written

@@ -367,7 +367,7 @@ def write_notebooks(course: Course, fragments_dir: Path, inputs_digest: str) -> 
     """
     import hashlib
 
-    from mapcourse.site.output import write_if_changed
+    from mapcourse.files import write_atomic
 
     target = notebooks_dir(course.root)
     digest = hashlib.sha256(inputs_digest.encode())
@@ -384,13 +384,13 @@ def write_notebooks(course: Course, fragments_dir: Path, inputs_digest: str) -> 
         return []
     files = notebooks(course, fragments_dir)
     written = [
-        target / name for name, data in files.items() if write_if_changed(target / name, data)
+        target / name for name, data in files.items() if write_atomic(target / name, data)
     ]
     for stale in target.glob("*.ipynb"):
         if stale.name not in files:
             stale.unlink()
     record = {"digest": digest.hexdigest(), "notebooks": sorted(files)}
-    write_if_changed(stamp, json.dumps(record, indent=1).encode())
+    write_atomic(stamp, json.dumps(record, indent=1).encode())
     return written
 
 

@@ -26,12 +26,12 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from mapcourse.files import write_atomic
 from mapcourse.manifest import Course, find_root, load_course
 from mapcourse.site import coin, fragments, regression
 from mapcourse.site.katex import vendor_katex
 from mapcourse.site.nav import nav_data
 from mapcourse.site.notebooks import write_notebooks
-from mapcourse.site.output import write_if_changed
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -68,7 +68,7 @@ def generate(root: Path | None = None, *, force: bool = False) -> list[Path]:
     outputs = [p for p in (course.root / "docs" / "assets").rglob("*") if p.is_file()]
     outputs += [p for p in fragments_dir(course.root).rglob("*.md")]
     stamp = {"digest": digest, "outputs": sorted(str(p.relative_to(course.root)) for p in outputs)}
-    write_if_changed(stamp_path(course.root), json.dumps(stamp, indent=1).encode())
+    write_atomic(stamp_path(course.root), json.dumps(stamp, indent=1).encode())
     return written
 
 
@@ -78,7 +78,7 @@ def write_nav(course: Course) -> list[Path]:
     if not config_file.is_file():
         return []
     path = fragments_dir(course.root) / "nav.yml"
-    return [path] if write_if_changed(path, nav_data(course, config_file).encode()) else []
+    return [path] if write_atomic(path, nav_data(course, config_file).encode()) else []
 
 
 def inputs_digest(course: Course) -> str:
@@ -182,7 +182,7 @@ def write_fragments(course: Course, target: Path, training: Callable) -> list[Pa
     written = [
         target / name
         for name, text in texts.items()
-        if write_if_changed(target / name, text.encode())
+        if write_atomic(target / name, text.encode())
     ]
     for stale in target.rglob("*.md"):
         if stale.relative_to(target).as_posix() not in texts:

@@ -21,7 +21,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
-from mapcourse.site.output import write_if_changed  # noqa: E402
+from mapcourse.files import write_atomic  # noqa: E402
 
 COLORS = {
     "prior": "#7b61b1",
@@ -131,4 +131,4 @@ def save(fig: Figure, path: Path) -> bool:
     fig.savefig(buffer, format="svg", metadata={"Date": None})
     plt.close(fig)
     svg = _SVG_TAG.sub(lambda tag: _POINTS.sub(rb'\1px"', tag[0]), buffer.getvalue(), count=1)
-    return write_if_changed(path, svg)
+    return write_atomic(path, svg)
