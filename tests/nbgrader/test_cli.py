@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
+
 from mapcourse.cli import main
+from mapcourse.manifest import load_course
+
+ROOT = load_course().root
 
 
 def test_it_writes_the_course_then_finds_it_current(tmp_path, capsys):
@@ -37,3 +42,47 @@ def test_a_file_is_not_a_course_folder(tmp_path, capsys):
     path.write_text("")
     assert main(["nbgrader", str(path)]) == 2
     assert "is a file" in capsys.readouterr().err
+
+
+def load_config(course_dir):
+    from traitlets.config.loader import PyFileConfigLoader
+
+    return PyFileConfigLoader("nbgrader_config.py", path=str(course_dir)).load_config()
+
+
+def test_the_config_puts_the_root_and_the_exchange_in_the_course_folder(tmp_path):
+    course_dir = tmp_path / "course"
+    main(["nbgrader", str(course_dir)])
+    config = load_config(course_dir)
+    assert config.CourseDirectory.root == str(course_dir)
+    assert config.Exchange.root == str(course_dir / "exchange")
+    assert "exchange/" in (course_dir / ".gitignore").read_text().splitlines()
+    assert config.GenerateFeedback.exporter_class.endswith("FeedbackExporter")
+
+
+def test_the_course_gets_its_own_mathjax(tmp_path):
+    course_dir = tmp_path / "course"
+    main(["nbgrader", str(course_dir)])
+    copied = course_dir / "mathjax" / "tex-svg.js"
+    assert copied.read_bytes() == (ROOT / "node_modules/mathjax/es5/tex-svg.js").read_bytes()
+    assert "mathjax/" in (course_dir / ".gitignore").read_text().splitlines()
+
+
+@pytest.mark.parametrize(("text", "error"), [
+    ("name,first_name\nada,Ada\n", "no `id` column"),
+    ("id,first_name,nickname\nada,Ada,A\n", "unknown column nickname"),
+    ("id,first_name\nada,Ada\nada,Ava\n", "the id ada appears twice"),
+    ("id,first_name\n,Ada\n", "no id on line 2"),
+])
+def test_a_roster_nbgrader_would_misread_is_refused_before_anything_runs(tmp_path, capsys,
+                                                                         text, error):
+    roster = tmp_path / "students.csv"
+    roster.write_text(text)
+    assert main(["nbgrader", str(tmp_path / "course"), "--roster", str(roster)]) == 2
+    assert error in capsys.readouterr().err
+    assert not (tmp_path / "course" / "gradebook.db").exists()
+
+
+def test_a_missing_roster_is_a_usage_error(tmp_path, capsys):
+    assert main(["nbgrader", str(tmp_path / "course"), "--roster", "nobody.csv"]) == 2
+    assert "no roster at nobody.csv" in capsys.readouterr().err

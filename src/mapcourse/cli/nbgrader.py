@@ -40,7 +40,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         from mapcourse.nbgrader.course import stale_files, write_course
         from mapcourse.nbgrader.feedback import MATHJAX_PACKAGE, copy_mathjax
-        from mapcourse.nbgrader.roster import RosterError, import_roster
+        from mapcourse.nbgrader.roster import RosterError, import_roster, read_roster
         from mapcourse.nbgrader.suites import SuiteError
     except ModuleNotFoundError as error:
         raise UsageError(f"{error.name} is not installed: pip install 'mapcourse[instructor]'"
@@ -50,6 +50,8 @@ def run(args: argparse.Namespace) -> int:
     if args.roster is not None and not args.roster.is_file():
         raise UsageError(f"no roster at {args.roster}")
     try:
+        if args.roster is not None:
+            read_roster(args.roster)  # refused before anything is written
         course = load_course()
         if args.check:
             stale = stale_files(course, args.directory, args.course_id)
