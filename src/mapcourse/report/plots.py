@@ -7,13 +7,13 @@ same bytes.
 
 from __future__ import annotations
 
+import html
 import io
 import re
-from collections import Counter as Counter_
 
 from mapcourse.report.summary import ClassSummary
 
-INK, GREY, ZERO = "#1f4e79", "#8a8a8a", "#b03a2e"
+INK, GREY = "#1f4e79", "#8a8a8a"
 _SIZE = re.compile(r'<svg([^>]*?) width="[^"]*" height="[^"]*"')
 
 
@@ -25,7 +25,8 @@ def _svg(figure, name: str, label: str) -> str:
         figure.savefig(buffer, format="svg", metadata={"Date": None})
     text = buffer.getvalue()
     text = re.sub(r"\s*<metadata>.*?</metadata>", "", text[text.index("<svg"):], flags=re.S)
-    text = _SIZE.sub(rf'<svg\1 width="100%" role="img" aria-label="{label}"', text, count=1)
+    text = _SIZE.sub(lambda match: f'<svg{match[1]} width="100%" role="img" '
+                                   f'aria-label="{html.escape(label)}"', text, count=1)
     return text.replace('id="', f'id="{name}-').replace("url(#", f"url(#{name}-") \
                .replace('xlink:href="#', f'xlink:href="#{name}-')
 
@@ -33,8 +34,7 @@ def _svg(figure, name: str, label: str) -> str:
 def _figure(width: float, height: float):
     from matplotlib.figure import Figure
 
-    figure = Figure(figsize=(width, height), layout="constrained")
-    return figure
+    return Figure(figsize=(width, height), layout="constrained")
 
 
 def total_distribution(summary: ClassSummary) -> str:
@@ -58,18 +58,19 @@ def total_distribution(summary: ClassSummary) -> str:
 def stage_distributions(summary: ClassSummary) -> list[str]:
     """One bar chart per stage: how many submissions got each score; a stage not graded
     (missing, or its file did not import) is drawn grey at 0."""
+    counts = {stage.stage.id: [sum(1 for score in stage.scores if round(score) == value)
+                               for value in range(stage.stage.points + 1)]
+              for stage in summary.stages}
+    tallest = max((max(each) for each in counts.values()), default=1)
     charts = []
-    tallest = max((max(Counter_(stage.scores).values(), default=0) for stage in summary.stages),
-                  default=1)
     for stage in summary.stages:
         figure = _figure(3.4, 2.1)
         axes = figure.subplots()
         points = stage.stage.points
-        counts = [sum(1 for score in stage.scores if round(score) == value)
-                  for value in range(points + 1)]
         not_graded = len(stage.scores) - stage.graded
-        graded_zero = counts[0] - not_graded
-        axes.bar(range(points + 1), [graded_zero, *counts[1:]], color=INK, width=0.8)
+        graded_zero = counts[stage.stage.id][0] - not_graded
+        axes.bar(range(points + 1), [graded_zero, *counts[stage.stage.id][1:]], color=INK,
+                 width=0.8)
         axes.bar([0], [not_graded], bottom=[graded_zero], color=GREY, width=0.8)
         axes.set_title(f"{stage.stage.number}. {stage.stage.title}", fontsize=9, loc="left")
         axes.set_xticks(range(0, points + 1, max(1, points // 5)))

@@ -12,7 +12,6 @@ normalised code (a one-line function alike in two files says nothing).
 from __future__ import annotations
 
 import io
-import logging
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -84,7 +83,6 @@ def find_similar(folders: dict[str, Path], course: Course,
     except ImportError:
         return Similarity(threshold, unavailable="the similarity check needs copydetect: "
                                                  "pip install 'mapcourse[instructor]'")
-    logging.getLogger().setLevel(max(logging.getLogger().level, logging.ERROR))
     stubs = Stubs(course)
     sources, missing = {}, []
     for student, folder in folders.items():
