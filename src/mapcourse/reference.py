@@ -1,10 +1,13 @@
-"""The reference solutions, loaded for the hidden suites from the course's solutions/.
+"""The reference solutions, loaded from the course's solutions/ for the hidden suites and
+the textbook.
 
-The hidden tests ask the reference the same questions for every submission (their
-examples are derandomized), so `reference()` returns the module behind a memo: a call
-with arguments equal in value to an earlier one is answered from the cache, and a
-torch model it changed in place is changed again the same way. Calls whose arguments
-or results cannot be compared by value simply run.
+`load_reference(course, stage_id)` is the module itself, imported again whenever its file
+changes (the textbook's figures and numbers, under `mkdocs serve`). The hidden tests ask
+the reference the same questions for every submission (their examples are
+derandomized), so `reference(stage_id)` returns the module behind a memo: a call with
+arguments equal in value to an earlier one is answered from the cache, and a torch model
+it changed in place is changed again the same way. Calls whose arguments or results
+cannot be compared by value simply run.
 """
 
 from __future__ import annotations
@@ -15,25 +18,36 @@ import importlib.util
 import inspect
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 import numpy as np
 
-from mapcourse.manifest import load_course
+from mapcourse.manifest import Course, load_course
 
 _UNKEYABLE = object()
+_loaded: dict[tuple[Path, int], ModuleType] = {}
+
+
+def load_reference(course: Course, stage_id: str) -> ModuleType:
+    """The reference module `solutions/<stage_id>.py`, imported again whenever the file changes."""
+    path = course.solutions_dir / f"{stage_id}.py"
+    key = (path.resolve(), path.stat().st_mtime_ns)
+    if key not in _loaded:
+        spec = importlib.util.spec_from_file_location(f"mapcourse_reference_{stage_id}", path)
+        if spec is None or spec.loader is None:
+            raise ImportError(f"cannot import the reference solution {path}")
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        _loaded[key] = module
+    return _loaded[key]
 
 
 @functools.cache
 def reference(stage_id: str) -> Any:
-    """The reference module of a stage (`solutions/<stage_id>.py`), memoized."""
-    course = load_course()
-    path = course.solutions_dir / f"{stage_id}.py"
-    spec = importlib.util.spec_from_file_location(f"mapcourse_reference_{stage_id}", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return MemoModule(module)
+    """The reference module of a stage of this course (`solutions/<stage_id>.py`), memoized."""
+    return MemoModule(load_reference(load_course(), stage_id))
 
 
 class MemoModule:

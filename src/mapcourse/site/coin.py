@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 
 from mapcourse.manifest import Course
-from mapcourse.site.reference import load_reference
+from mapcourse.reference import load_reference
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from mapcourse.manifest import Course
-from mapcourse.site.reference import load_reference
+from mapcourse.reference import load_reference
 
 if TYPE_CHECKING:
     import torch

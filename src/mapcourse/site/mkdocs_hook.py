@@ -15,6 +15,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from mapcourse.manifest import load_course  # noqa: E402
 from mapcourse.site.nav import course_nav  # noqa: E402
 from mapcourse.site.notebooks import with_download_note  # noqa: E402
+from mapcourse.site.pdf import tidy_print_page  # noqa: E402
 from mapcourse.site.pipeline import generate  # noqa: E402
 
 
@@ -38,3 +39,8 @@ def on_page_markdown(markdown, page, config, files):
     """A download box for the page's notebook under the title (see mapcourse.site.notebooks)."""
     root = Path(config.config_file_path).resolve().parent
     return with_download_note(markdown, page.file.src_uri, root)
+
+
+def on_post_build(config) -> None:
+    """Mend the print page (print_page/, the whole book on one page: see mapcourse.site.pdf)."""
+    tidy_print_page(Path(config.site_dir))

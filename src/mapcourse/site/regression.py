@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from mapcourse.manifest import Course
-from mapcourse.site.reference import load_reference
+from mapcourse.reference import load_reference
 
 TRUE_WEIGHTS = np.array([3.0, -2.0, 0.0, 0.0, 1.0, 0.0])
 
