@@ -23,6 +23,7 @@ import statistics
 import time
 from pathlib import Path
 
+from mapcourse import codecs
 from mapcourse.grading.pool import Settings, _examples, _warm_up
 from mapcourse.grading.runner import HiddenSuites, grade_submission
 from mapcourse.manifest import load_course
@@ -70,6 +71,7 @@ def main() -> None:
     args = parser.parse_args()
     course = load_course(ROOT)
     submission = args.submission or course.solutions_dir
+    codecs.use(course)  # the zygote imports the course's codecs (torch's) too
     slot = SandboxRuntime(trusted_run())
     try:
         _warm_up(course)
