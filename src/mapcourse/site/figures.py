@@ -52,15 +52,16 @@ FIGURES = (
         "likelihood",
         "mle-blind-spot.md",
         "The likelihood of three heads rises all the way to θ = 1, so the MLE is 1; that of "
-        "four heads and one tail peaks at 0.8.",
+        "four heads and one tail peaks at the fraction of heads.",
         lambda course, _: [coin.blind_spot(course), coin.blind_spot(course, heads=4, tails=1)],
         figures_coin.likelihood_figure,
     ),
     BookFigure(
         "discrete-posterior",
         "discrete-prior-table.md",
-        "Prior, likelihood and posterior of the two candidates. The posterior favours 0.8 by a "
-        "narrow margin, so the MAP estimate is 0.8; the posterior mean lies between the two.",
+        "Prior, likelihood and posterior of the two candidates. The posterior favours the biased "
+        "coin by a narrow margin, so it is the MAP estimate; the posterior mean lies between the "
+        "two.",
         lambda course, _: coin.worked_example(course),
         figures_coin.discrete_posterior_figure,
     ),
