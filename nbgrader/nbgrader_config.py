@@ -20,8 +20,9 @@ here = os.path.dirname(os.path.abspath(__file__))
 c.CourseDirectory.course_id = 'mapcourse'
 c.CourseDirectory.root = here
 
-# The exchange, through which assignments are released and collected, is this course's
-# own exchange/ folder (nbgrader's default is /usr/local/share/nbgrader/exchange).
+# The exchange, through which assignments are released and collected: this course's own exchange/
+# (nbgrader's default is /usr/local/share/nbgrader/exchange). Students' nbgrader must
+# name the same folder in its own config.
 c.Exchange.root = os.path.join(here, "exchange")
 
 # Students never see hidden test source: test cells hold none, and a failing one shows

@@ -86,3 +86,11 @@ def test_a_roster_nbgrader_would_misread_is_refused_before_anything_runs(tmp_pat
 def test_a_missing_roster_is_a_usage_error(tmp_path, capsys):
     assert main(["nbgrader", str(tmp_path / "course"), "--roster", "nobody.csv"]) == 2
     assert "no roster at nobody.csv" in capsys.readouterr().err
+
+
+def test_another_exchange_can_be_named(tmp_path):
+    course_dir = tmp_path / "course"
+    main(["nbgrader", str(course_dir), "--exchange", str(tmp_path / "shared")])
+    assert load_config(course_dir).Exchange.root == str(tmp_path / "shared")
+    assert main(["nbgrader", str(course_dir), "--exchange", str(tmp_path / "shared"),
+                 "--check"]) == 0

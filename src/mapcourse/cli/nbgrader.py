@@ -30,6 +30,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         help="nbgrader's course id (default: mapcourse)")
     parser.add_argument("--check", action="store_true",
                         help="write nothing; exit 1 if any generated file is stale")
+    parser.add_argument("--exchange", type=Path, metavar="DIR",
+                        help="nbgrader's exchange (default: DIR/exchange); on JupyterHub, a "
+                             "folder every student can write to, e.g. /srv/nbgrader/exchange")
     parser.add_argument("--roster", type=Path, metavar="CSV",
                         help="also add these students to the gradebook (nbgrader db student "
                              "import: columns id, first_name, last_name, email)")
@@ -47,6 +50,7 @@ def run(args: argparse.Namespace) -> int:
                          ) from None
     if args.directory.exists() and not args.directory.is_dir():
         raise UsageError(f"{args.directory} is a file; give a folder for the nbgrader course")
+    exchange = None if args.exchange is None else str(args.exchange.resolve())
     if args.roster is not None and not args.roster.is_file():
         raise UsageError(f"no roster at {args.roster}")
     try:
@@ -54,11 +58,11 @@ def run(args: argparse.Namespace) -> int:
             read_roster(args.roster)  # refused before anything is written
         course = load_course()
         if args.check:
-            stale = stale_files(course, args.directory, args.course_id)
+            stale = stale_files(course, args.directory, args.course_id, exchange)
             for path in stale:
                 print(f"stale: {path} (run `mapcourse nbgrader {args.directory}`)")
             return 1 if stale else 0
-        written = write_course(course, args.directory, args.course_id)
+        written = write_course(course, args.directory, args.course_id, exchange)
         for path in written:
             print(f"wrote {path}")
         if not written:

@@ -28,9 +28,10 @@ here = os.path.dirname(os.path.abspath(__file__))
 c.CourseDirectory.course_id = {course_id!r}
 c.CourseDirectory.root = here
 
-# The exchange, through which assignments are released and collected, is this course's
-# own exchange/ folder (nbgrader's default is /usr/local/share/nbgrader/exchange).
-c.Exchange.root = os.path.join(here, "exchange")
+# The exchange, through which assignments are released and collected: {exchange_comment}
+# (nbgrader's default is /usr/local/share/nbgrader/exchange). Students' nbgrader must
+# name the same folder in its own config.
+c.Exchange.root = {exchange}
 
 # Students never see hidden test source: test cells hold none, and a failing one shows
 # only its message, never a traceback. Feedback pages name each test in their contents,
@@ -45,6 +46,12 @@ c.Execute.timeout = {timeout}
 '''
 
 
-def nbgrader_config(course: Course, course_id: str) -> str:
-    """The text of nbgrader_config.py for this course."""
-    return TEMPLATE.format(title=course.title, course_id=course_id, timeout=CELL_TIMEOUT)
+def nbgrader_config(course: Course, course_id: str, exchange: str | None = None) -> str:
+    """The text of nbgrader_config.py for this course; the exchange is the course folder's
+    own exchange/ unless `exchange` names another folder (absolute)."""
+    if exchange is None:
+        value, comment = 'os.path.join(here, "exchange")', "this course's own exchange/"
+    else:
+        value, comment = repr(exchange), "a folder every student can write to"
+    return TEMPLATE.format(title=course.title, course_id=course_id, timeout=CELL_TIMEOUT,
+                           exchange=value, exchange_comment=comment)

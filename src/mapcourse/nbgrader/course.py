@@ -31,9 +31,10 @@ mathjax/
 """
 
 
-def course_files(course: Course, course_id: str = DEFAULT_COURSE_ID) -> dict[Path, str]:
+def course_files(course: Course, course_id: str = DEFAULT_COURSE_ID,
+                 exchange: str | None = None) -> dict[Path, str]:
     """Every generated file, by path relative to the course folder."""
-    files = {Path("nbgrader_config.py"): nbgrader_config(course, course_id),
+    files = {Path("nbgrader_config.py"): nbgrader_config(course, course_id, exchange),
              Path(".gitignore"): GITIGNORE}
     for stage in course.stages:
         notebook = stage_notebook(course, stage)
@@ -41,18 +42,19 @@ def course_files(course: Course, course_id: str = DEFAULT_COURSE_ID) -> dict[Pat
     return files
 
 
-def stale_files(course: Course, directory: Path, course_id: str = DEFAULT_COURSE_ID
-                ) -> list[Path]:
+def stale_files(course: Course, directory: Path, course_id: str = DEFAULT_COURSE_ID,
+                exchange: str | None = None) -> list[Path]:
     """Generated files under `directory` that are missing or differ from a fresh build."""
-    return [directory / relative for relative, text in course_files(course, course_id).items()
+    return [directory / relative
+            for relative, text in course_files(course, course_id, exchange).items()
             if _read(directory / relative) != text]
 
 
-def write_course(course: Course, directory: Path, course_id: str = DEFAULT_COURSE_ID
-                 ) -> list[Path]:
+def write_course(course: Course, directory: Path, course_id: str = DEFAULT_COURSE_ID,
+                 exchange: str | None = None) -> list[Path]:
     """Write the stale generated files under `directory`; return those written."""
     written = []
-    for relative, text in course_files(course, course_id).items():
+    for relative, text in course_files(course, course_id, exchange).items():
         path = directory / relative
         if _read(path) != text:
             path.parent.mkdir(parents=True, exist_ok=True)
