@@ -128,6 +128,7 @@ def paths_figure(paths: Paths, path: Path, layout: Layout = WIDE) -> bool:
         ax.axvline(paths.lam_max, color="#333333", linestyle="--", linewidth=1.2)
         ax.set_xscale("log")
         ax.xaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}"))
+        ax.minorticks_off()
         ax.set_xlabel("λ")
         ax.set_ylabel("MAP weight")
         ax.set_title(title)
