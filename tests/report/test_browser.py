@@ -13,7 +13,7 @@ import pytest
 from mapcourse.grading import export
 from mapcourse.report import build
 from tests.report.test_similarity import COPIED, disguise
-from tests.site.test_browser import CHROMIUM, CHROMIUM_ARGS, QuietHandler
+from tests.site.test_browser import CHROMIUM, CHROMIUM_ARGS
 
 ROOT = Path(__file__).resolve().parents[2]
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
@@ -63,6 +63,11 @@ def out(tmp_path_factory, course) -> Path:
     export.write_report(out, report, course)
     assert build.write_all(out, report, course, folders) == []
     return out
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):  # noqa: A002 - the base class names it so
+        pass
 
 
 @pytest.fixture(scope="module")

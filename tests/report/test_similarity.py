@@ -23,7 +23,7 @@ def disguise(source: Path, target: Path) -> None:
     for path in source.glob("*.py"):
         text = path.read_text()
         for old, new in RENAMED.items():
-            text = re.sub(rf"\b{old}\b", new, text)
+            text = re.sub(rf"(?<!\.)\b{old}\b", new, text)  # names, not attributes
         text = re.sub(r"#.*", "# worked this out on my own", text)
         (target / path.name).write_text(text)
 

@@ -9,7 +9,6 @@ import json
 from collections.abc import Callable
 
 from rich.console import Console
-from rich.measure import Measurement
 from rich.table import Table
 
 from mapcourse.grading import printed
@@ -41,8 +40,7 @@ def table(report: GradeReport, course: Course, console: Console) -> None:
     them without breaking a word; otherwise by their numbers, with a legend under the table.
     """
     titled = _table(report, course, lambda stage: f"{stage.number}. {stage.title}")
-    unbounded = console.options.update_width(10 * console.width)
-    if Measurement.get(console, unbounded, titled).minimum <= console.width:
+    if _header_fits(titled, console.width):
         console.print(titled)
         return
     console.print(_table(report, course, lambda stage: str(stage.number)))
@@ -52,6 +50,15 @@ def table(report: GradeReport, course: Course, console: Console) -> None:
     for stage in course.stages:
         legend.add_row(str(stage.number), stage.title)
     console.print(legend)
+
+
+def _header_fits(grid: Table, width: int) -> bool:
+    """Whether `grid`, drawn `width` columns wide, shows its headers without cutting a word."""
+    trial = Console(width=width, file=io.StringIO(), color_system=None, legacy_windows=False)
+    with trial.capture() as captured:
+        trial.print(grid)
+    header = captured.get().split("┡", 1)[0]
+    return "…" not in header
 
 
 def _table(report: GradeReport, course: Course, header: Callable[[Stage], str]) -> Table:
