@@ -18,6 +18,7 @@ from pathlib import Path
 from mapcourse.grading.uploads import Stubs, locate, stage_source
 from mapcourse.manifest import Course, Stage
 
+CONTEXT = 2  # lines of unmatched code shown around a matching region
 THRESHOLD = 0.6  # the default share of each stage file's own code found in the other
 MIN_OVERLAP = 100  # characters of normalised code (names are one letter each)
 NOISE = 25  # copydetect's defaults: k-grams of 25 characters, every one kept
@@ -33,6 +34,10 @@ class StageMatch:
     overlap: int  # characters of normalised code in common
     left: tuple[tuple[str, bool], ...]  # the first file as (text, matched) pieces
     right: tuple[tuple[str, bool], ...]
+
+    def excerpts(self) -> tuple[tuple, tuple]:
+        """Both sides cut to their matching regions and CONTEXT lines around them."""
+        return excerpt(self.left), excerpt(self.right)
 
     @property
     def share(self) -> float:
@@ -149,3 +154,24 @@ def _pieces(code: str, slices) -> tuple[tuple[str, bool], ...]:
     if done < len(code):
         pieces.append((code[done:], False))
     return tuple(pieces)
+
+
+def excerpt(pieces: tuple[tuple[str, bool], ...]) -> tuple[tuple[str, bool | None], ...]:
+    """`pieces` with each long unmatched run cut to CONTEXT lines next to the matches; what
+    is left out becomes one ("N lines", None) piece."""
+    out: list[tuple[str, bool | None]] = []
+    for index, (text, matched) in enumerate(pieces):
+        lines = text.split("\n")
+        keep_head = CONTEXT + 1 if index > 0 else 0  # the rest of a matched line, then context
+        keep_tail = CONTEXT + 1 if index < len(pieces) - 1 else 0
+        if matched or len(lines) <= keep_head + keep_tail + 1:
+            out.append((text, matched))
+            continue
+        head, tail = lines[:keep_head], lines[len(lines) - keep_tail:]
+        skipped = len(lines) - len(head) - len(tail)
+        if head:
+            out.append(("\n".join(head) + "\n", False))
+        out.append((f"\u22ee {skipped} lines\n", None))
+        if tail:
+            out.append(("\n".join(tail), False))
+    return tuple(out)
