@@ -57,12 +57,9 @@ def notebook_name(page: str) -> str:
 
 def candidate_pages(course: Course) -> list[str]:
     """The concept pages of course.toml and the pages that lead to them, in course order."""
-    pages: list[str] = []
-    for stage in course.stages:
-        for page in (*stage.reading, stage.concept):
-            if page not in pages:
-                pages.append(page)
-    return pages
+    from mapcourse.site.nav import concept_pages
+
+    return concept_pages(course)
 
 
 @dataclass(frozen=True)
