@@ -113,3 +113,12 @@ def test_grade_writes_the_report_and_gradebooks_beside_the_same_grades(tmp_path,
     assert canvas[2].startswith("right,,,right,,10,0,")
     page = (out / "report.html").read_text()
     assert "mle is the fraction of heads" in page and "returned 0.5" in page
+
+
+@pytest.mark.slow
+def test_grade_wants_out_for_a_roster(tmp_path):
+    roster = tmp_path / "roster.csv"
+    roster.write_text("id,username\nada,alovelace\n")
+    result = mapcourse("grade", "examples/sample-class", "--roster", str(roster))
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1 and "give --out too" in result.stderr, result.stderr
