@@ -30,7 +30,8 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"
 READY = """() => {
   const formulas = [...document.querySelectorAll("#print-site-page .arithmatex")];
   const images = [...document.querySelectorAll("#print-site-page img")];
-  return formulas.every((f) => f.querySelector(".katex"))
+  return document.readyState === "complete"
+    && formulas.every((f) => f.querySelector(".katex"))
     && images.every((img) => img.complete && img.naturalWidth > 0);
 }"""
 
@@ -57,7 +58,8 @@ EMPTY_SECTION = re.compile(
 TOC_CLEANUP = """<script>
 document.addEventListener("DOMContentLoaded", () => {
   // The contents are copied from the site's navigation: drop what the print page leaves out.
-  for (const link of document.querySelectorAll("#print-page-toc a[href^='#']")) {
+  const contents = "#print-page-toc a[href^='#'], .md-sidebar--secondary a[href^='#']";
+  for (const link of document.querySelectorAll(contents)) {
     if (!document.getElementById(decodeURIComponent(link.hash.slice(1)))) {
       link.closest("li").remove();
     }
