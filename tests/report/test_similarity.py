@@ -77,3 +77,10 @@ def test_a_higher_threshold_flags_fewer_pairs(honest_and_copied, course):
     assert len(strict.pairs) <= 1 <= len(loose.pairs)
     assert {(p.first, p.second) for p in strict.pairs} <= {(p.first, p.second)
                                                           for p in loose.pairs}
+
+
+def test_a_submission_moved_since_grading_is_named_not_compared(honest_and_copied, course,
+                                                                 tmp_path):
+    folders = {"ada": honest_and_copied["ada"], "gone": tmp_path / "gone"}
+    result = find_similar(folders, course)
+    assert result.missing == ("gone",) and result.compared == 0 and not result.pairs

@@ -92,8 +92,10 @@ def find_similar(folders: dict[str, Path], course: Course,
     sources, missing = {}, []
     for student, folder in folders.items():
         try:
+            if not folder.is_dir():
+                raise FileNotFoundError(folder)
             sources[student] = stage_sources(folder, course, stubs)
-        except OSError:
+        except OSError:  # moved or deleted since grading
             missing.append(student)
     students = sorted(sources)
     matches: dict[tuple[str, str], list[StageMatch]] = {}
