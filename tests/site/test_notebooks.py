@@ -61,7 +61,6 @@ def test_every_concept_page_that_computes_something_has_a_notebook(built, course
         )
         assert (notebooks.notebook_name(page) in built) == computes, page
     assert {notebooks.notebook_name(stage.concept) for stage in course.stages} <= set(built)
-    assert "map-bayes.ipynb" not in built  # prose and formulas only: nothing to run
 
 
 def test_each_figure_and_number_of_a_page_is_a_code_cell_that_computes_it(built):
@@ -151,18 +150,14 @@ def generated() -> Path:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize(
-    "name",
-    [
-        notebooks.notebook_name(page)
-        for page in notebooks.candidate_pages(notebooks_course())
-        if page != "map-bayes.md"
-    ],
-)
-def test_the_notebook_runs_and_shows_the_page_numbers_and_figures(name, generated, tmp_path):
+@pytest.mark.parametrize("page", notebooks.candidate_pages(notebooks_course()))
+def test_the_notebook_runs_and_shows_the_page_numbers_and_figures(page, generated, tmp_path):
     import nbformat
     from nbclient import NotebookClient
 
+    name = notebooks.notebook_name(page)
+    if not (generated / name).is_file():
+        pytest.skip(f"{page} computes nothing: it has no notebook")
     shutil.copy(generated / name, tmp_path / name)
     notebook = nbformat.read(tmp_path / name, as_version=4)
     nbformat.validate(notebook)
