@@ -44,7 +44,7 @@ CLONE_NEWNET = 0x40000000
 def warm_up(codec_modules: Sequence[str] = (), modules: Sequence[str] = ()) -> None:
     """Import the course's codecs and modules and warm the codecs, so each fork starts warm."""
     codecs.load(codec_modules)
-    codecs.load(modules)
+    codecs.preload(modules)
     codecs.warm_up()
 
 
