@@ -4,53 +4,9 @@ The tests import your stage files from this folder. (The course's own test suite
 sets MAPCOURSE_STAGE_DIR to run the same tests against other folders.)
 """
 
-import os
 import sys
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
-import pytest
+from mapcourse.visible import pytest_runtest_makereport, refuses, stage_dir  # noqa: F401
 
-from mapcourse.checks import expect_raises
-from mapcourse.sandbox.calls import describe_exception
-from mapcourse.sandbox.handle import describe_call, remote_exception
-
-STAGE_DIR = Path(os.environ.get("MAPCOURSE_STAGE_DIR", Path(__file__).parent)).resolve()
-sys.path.insert(0, str(STAGE_DIR))
-
-
-@pytest.hookimpl(wrapper=True)
-def pytest_runtest_makereport(item, call):
-    report = yield
-    if call.excinfo is not None and call.excinfo.errisinstance(NotImplementedError):
-        report.longrepr = f"not implemented yet: {call.excinfo.value}"
-    return report
-
-
-def expect_refusal(function: Callable[..., Any], *args: Any,
-                   names: str | tuple[str, ...] | None, concept: str = "",
-                   call: str | None = None, **kwargs: Any) -> None:
-    """function(*args, **kwargs) raises ValueError whose message names one of `names`.
-
-    `names=None` checks the type only, where no single argument is at fault.
-    """
-    shown = call or describe_call(function.__name__, args, kwargs)
-
-    def attempt() -> Any:
-        try:
-            return function(*args, **kwargs)
-        except NotImplementedError:
-            raise
-        except Exception as error:  # judged by expect_raises: type and message
-            raised = describe_exception(error)
-            raise remote_exception(raised["type"], raised["bases"], raised["message"],
-                                   shown) from error
-
-    expect_raises(ValueError, attempt, call=shown, names=names, concept=concept)
-
-
-@pytest.fixture
-def refuses() -> Callable[..., None]:
-    """`refuses(mle, -1, 2, names="heads")`: the call must raise ValueError naming `heads`."""
-    return expect_refusal
+sys.path.insert(0, str(stage_dir(Path(__file__).parent)))

@@ -14,7 +14,8 @@ from mapcourse.site import fragments, regression
 from mapcourse.site.decay import OPTIMIZERS, DecayResults, Trajectories
 from mapcourse.site.nav import course_nav, mkdocs_nav
 from mapcourse.site.nav import nav_pages as site_nav_pages
-from mapcourse.site.pipeline import page_fragments, training_fragments
+from mapcourse.site.pipeline import page_fragments
+from mapcourse.site.textbook import training_fragments
 from tests.site.conftest import ROOT
 
 DOCS = ROOT / "docs"

@@ -133,14 +133,15 @@ def status_of(tests: tuple[TestOutcome, ...]) -> str:
 
 def inputs_digest(course: Course, stage: Stage) -> str:
     """SHA-256 over every file the stage's results depend on (its stage file, the stage
-    files and helpers it imports, its visible tests, conftest.py and mapcourse.checks) and
+    files and helpers it imports, its visible tests, conftest.py, mapcourse.checks and mapcourse.visible) and
     over the environment they run in (`environment`)."""
     folder = stage_dir(course)
     local = _local_imports(folder, stage.filename)
     files = [folder / stage.filename, visible_tests(course, stage),
              course.exercises_dir / "conftest.py", *local]
-    if spec := importlib.util.find_spec("mapcourse.checks"):
-        files.append(Path(str(spec.origin)))
+    for module in ("mapcourse.checks", "mapcourse.visible"):  # conftest.py's helpers
+        if spec := importlib.util.find_spec(module):
+            files.append(Path(str(spec.origin)))
     parts = [f"{path.name}:{digest(path)}" for path in files]
     parts += environment([folder / stage.filename, visible_tests(course, stage), *local],
                          {path.stem for path in local} | {s.id for s in course.stages})

@@ -6,8 +6,8 @@ build computes becomes a code cell that computes it the same way:
 - `--8<-- "figure/<name>.md"` becomes the cell that draws that figure: the data expression and
   the drawing function of `figures.FIGURES`, read from figures.py;
 - `--8<-- "<fragment>"` of a computed number or table becomes the cell that computes it: the
-  expression `pipeline.page_fragments` or `pipeline.training_fragments` uses for it, read
-  from pipeline.py, shown with IPython's Markdown;
+  expression `textbook.page_fragments` or `textbook.training_fragments` uses for it, read
+  from textbook.py (the course's registered content), shown with IPython's Markdown;
 - a ```python block of the page becomes a code cell as it is;
 - any other fragment (an exercise box, manifest text) is written out as markdown, as the
   page shows it.
@@ -128,11 +128,11 @@ def _targets(assignment: ast.Assign) -> set[str]:
 
 
 def computed_fragments() -> dict[str, str]:
-    """Fragment path -> the code that computes it, as `pipeline` writes it."""
-    from mapcourse.site import pipeline
+    """Fragment path -> the code that computes it, as `textbook` writes it."""
+    from mapcourse.site import textbook
 
-    return _fragment_code(_function(pipeline, "page_fragments"), "course") | _fragment_code(
-        _function(pipeline, "training_fragments"), RESULTS
+    return _fragment_code(_function(textbook, "page_fragments"), "course") | _fragment_code(
+        _function(textbook, "training_fragments"), RESULTS
     )
 
 

@@ -8,27 +8,29 @@ generate(root) writes, under the course root:
 - build/textbook/nav.yml     the site's navigation, the stage sections from course.toml.
 - docs/assets/notebooks/     a notebook per concept page (see mapcourse.site.notebooks).
 None of these is committed. The mkdocs hook calls generate() before every build; a builder
-that runs no hooks runs `python -m mapcourse.site generate` first. The torch training runs
-in a second Python process, beside the drawing; when no input changed since the last run (see
-inputs_digest), nothing is recomputed.
+that runs no hooks runs `python -m mapcourse.site generate` first. Every course gets the
+manifest's fragments; the computed numbers, the figures and the slow runs behind them (here
+torch training, in a second Python process, beside the drawing) come from the module that
+course.toml registers as `[site] content` (this course: mapcourse.site.textbook), and a
+course without one has none. When no input changed since the last run (see inputs_digest),
+nothing is recomputed.
 """
 
 from __future__ import annotations
 
-import functools
 import hashlib
+import importlib
 import json
-import os
-import pickle
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
+from contextlib import nullcontext
 from pathlib import Path
+from types import ModuleType
 
 from mapcourse.files import write_atomic
 from mapcourse.manifest import Course, find_root, load_course
-from mapcourse.site import coin, fragments, regression
+from mapcourse.site import fragments
 from mapcourse.site.katex import vendor_katex
 from mapcourse.site.nav import nav_data
 from mapcourse.site.notebooks import write_notebooks
@@ -60,9 +62,11 @@ def generate(root: Path | None = None, *, force: bool = False) -> list[Path]:
     digest = inputs_digest(course)
     if not force and _up_to_date(course.root, digest):
         return written + write_notebooks(course, fragments_dir(course.root), digest)
-    with training_in_background(course.root) as training:
+    content = site_content(course)
+    with content.training(course.root) if content else nullcontext(lambda: None) as training:
         written += vendor_katex(course.root, course.root / "docs")
-        written += write_figures(course, figures_dir(course.root), training)
+        if content:
+            written += content.write_figures(course, figures_dir(course.root), training)
         written += write_fragments(course, fragments_dir(course.root), training)
     written += write_notebooks(course, fragments_dir(course.root), digest)
     outputs = [p for p in (course.root / "docs" / "assets").rglob("*") if p.is_file()]
@@ -102,83 +106,34 @@ def _up_to_date(root: Path, digest: str) -> bool:
     return stamp.get("digest") == digest and all((root / p).is_file() for p in stamp["outputs"])
 
 
-@contextmanager
-def training_in_background(root: Path) -> Iterator[Callable]:
-    """Start the weight-decay runs (stage 5, torch) in another Python; yield a function that
-    waits for them and returns their decay.DecayResults."""
-    src = str(PACKAGE_DIR.parents[1])
-    env = {
-        **os.environ,
-        "PYTHONPATH": os.pathsep.join(filter(None, [src, os.getenv("PYTHONPATH")])),
-    }
-    process = subprocess.Popen(
-        [sys.executable, "-m", "mapcourse.site.decay", str(root)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        env=env,
-    )
-
-    @functools.cache
-    def results():
-        output, errors = process.communicate()
-        if process.returncode != 0:
-            raise RuntimeError(f"the weight-decay runs failed:\n{errors.decode()}")
-        return pickle.loads(output)
-
-    try:
-        yield results
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
+def site_content(course: Course) -> ModuleType | None:
+    """The module course.toml registers for the textbook's computed content, or None."""
+    return importlib.import_module(course.site_content) if course.site_content else None
 
 
 def page_fragments(course: Course) -> dict[str, str]:
-    """Fragment path (under build/textbook/) -> Markdown, for all but the trained fragments."""
-    worked = coin.worked_example(course)
-    X, _ = regression.toy_regression()
+    """Fragment path (under build/textbook/) -> Markdown: the manifest's, then the course's
+    own computed fragments (all but those of its slow runs)."""
     texts = {
         "course/stages.md": fragments.stages_table(course),
         "course/stage-list.md": fragments.stage_list(course, depth=1),
-        "coin/blind-spot.md": fragments.blind_spot_numbers(coin.blind_spot(course)),
-        "coin/worked-table.md": fragments.worked_table(worked),
-        "coin/worked-results.md": fragments.worked_results(worked),
-        "coin/worked-correction.md": fragments.worked_correction(worked),
-        "coin/beta.md": fragments.beta_results(coin.beta_example(course)),
-        "gaussian/check.md": fragments.gaussian_check_table(regression.gaussian_check(course)),
-        "laplace/check.md": fragments.laplace_check_table(regression.laplace_check(course)),
-        "laplace/ridge-growth.md": fragments.ridge_growth(regression.paths(course).ridge),
-        "laplace/sparsity.md": fragments.sparsity_table(
-            regression.sparsity(course),
-            regression.paths(course).lam_max,
-            regression.TRUE_WEIGHTS,
-            X.shape[0],
-        ),
     }
-    from mapcourse.site.figures import figure_fragments  # matplotlib, only when drawing
-
-    texts |= figure_fragments()
     for stage in course.stages:
         texts[f"exercise/{stage.id}.md"] = fragments.exercise_box(course, stage)
         texts[f"stage/{stage.id}/header.md"] = fragments.stage_header(course, stage)
         texts[f"stage/{stage.id}/hints.md"] = fragments.stage_hints(stage)
         for page in stage.reading:
             texts[f"exercise/reading/{page}"] = fragments.reading_note(course, stage)
-    return texts
-
-
-def training_fragments(results) -> dict[str, str]:
-    """The weight-decay fragments, from decay.DecayResults."""
-    return {
-        "decay/gaps.md": fragments.gaps_table(results.gaps, results.lam),
-        "decay/weight-decays.md": fragments.weight_decay_table(results.weight_decays),
-        "decay/adamw-drift.md": fragments.adamw_drift(results.trajectories.weight_decay["adamw"]),
-    }
+    content = site_content(course)
+    return texts | content.page_fragments(course) if content else texts
 
 
 def write_fragments(course: Course, target: Path, training: Callable) -> list[Path]:
     """Write every fragment under target and delete fragments no page can include any more."""
-    texts = page_fragments(course) | training_fragments(training())
+    content = site_content(course)
+    texts = page_fragments(course)
+    if content:
+        texts |= content.training_fragments(training())
     written = [
         target / name
         for name, text in texts.items()
@@ -188,13 +143,6 @@ def write_fragments(course: Course, target: Path, training: Callable) -> list[Pa
         if stale.relative_to(target).as_posix() not in texts:
             stale.unlink()
     return written
-
-
-def write_figures(course: Course, target: Path, training: Callable) -> list[Path]:
-    """Draw every figure as SVG under target from the reference solutions' output."""
-    from mapcourse.site import figures
-
-    return figures.write_figures(course, target, training)
 
 
 def build(root: Path | None = None, site_dir: Path | None = None, strict: bool = True) -> int:
