@@ -164,7 +164,7 @@ def test_feedback_names_each_test_wraps_messages_and_typesets_offline(graded_cou
     groups = [group.readable for group in stage_groups(COURSE, COURSE.stage(stage))]
     assert [title for _, title in contents] == groups  # in order, none called "Test cell"
     assert "white-space: pre-wrap" in text
-    assert '<script src="../../../mathjax/tex-svg.js"' in text
+    assert re.search(r'<script[^>]* src="\.\./\.\./\.\./mathjax/tex-svg\.js"', text)
     assert (course_dir / "mathjax" / "tex-svg.js").is_file()
     assert "cdnjs.cloudflare.com" not in text
     assert "returned" in visible_text(page)  # a failure message, shown in the page

@@ -6,7 +6,8 @@ derivation is generated, handed in by a student (the `submitted/` layout that
 folder, as the instructors' page says, and headless Chromium (Debian's, through
 playwright, no network beyond the server) opens Formgrader: the assignment is listed,
 the students have their names, the derivation is typeset by the course's own MathJax,
-a score typed into its box is saved, and the gradebook shows it in the total.
+a score typed into its box is saved, and the gradebook shows it in the total; the
+feedback page, opened from the course folder, names each test and typesets offline.
 
 With MAPCOURSE_SCREENSHOTS=DIR the pages are also saved there as PNGs (the screenshots
 of docs/instructors/nbgrader.md: `MAPCOURSE_SCREENSHOTS=docs/instructors/img/nbgrader`).
@@ -126,7 +127,7 @@ def page(server):
         outside: list[str] = []
 
         def only_the_server(route):
-            if route.request.url.startswith(server):
+            if route.request.url.startswith((server, "file://")):
                 route.continue_()
             else:
                 outside.append(route.request.url)
@@ -186,4 +187,17 @@ def test_a_derivation_is_typeset_offline_and_graded_by_hand(page, server):
     expected = f"{STAGE.points + MANUAL:g} / {STAGE.points + STAGE.derivation_points:g}"
     page.wait_for_selector(f"#main-table td >> text={expected}")
     screenshot(page, "gradebook")
+    assert page.outside == []
+
+
+def test_the_feedback_names_each_test_and_typesets_offline(page, server, course_dir):
+    driver.nbgrader(course_dir, "generate_feedback", STAGE.id)  # after the manual grade
+    feedback = course_dir / "feedback" / STUDENT / STAGE.id / f"{STAGE.id}.html"
+    page.goto(feedback.as_uri())  # opened from the course folder, as a file
+    page.wait_for_selector("#toc li")
+    page.wait_for_selector("mjx-container")  # the course's MathJax, relative to the page
+    contents = page.inner_text("#toc")
+    assert "Test cell" not in contents and "Derivation" in contents
+    assert f"(Score: {MANUAL:.1f} / {STAGE.derivation_points:.1f})" in contents
+    screenshot(page, "feedback")
     assert page.outside == []

@@ -137,3 +137,15 @@ def test_released_test_cells_keep_the_source_checksum(stage_and_notebook):
     released = {cell.id: compute_checksum(cell) for cell in release(notebook).cells
                 if nbgrader_meta(cell).get("grade") and not nbgrader_meta(cell).get("solution")}
     assert released and all(source[cell_id] == released[cell_id] for cell_id in released)
+
+
+@pytest.mark.parametrize("page", ["feedback", "formgrade"])
+def test_the_pages_mathjax_knows_the_textbooks_macros(page):
+    from mapcourse.nbgrader.feedback import TEMPLATES
+
+    katex = (COURSE.root / "docs" / "javascripts" / "katex.js").read_text()
+    macros = re.findall(r'"\\\\(\w+)": "([^"]+)"', katex)  # "\\argmin": "\\operatorname..."
+    template = (TEMPLATES / page / "mathjax.html.j2").read_text()
+    assert macros
+    for name, value in macros:
+        assert f'{name}: "{value}"' in template, name
