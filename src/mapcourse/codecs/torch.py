@@ -248,7 +248,10 @@ def _plain_step(kind: type, grad_code: Any) -> None:
     step = vars(kind).get("step")
     if getattr(step, "__code__", None) is not grad_code or getattr(step, "hooked", False):
         return
-    method = _cells(step).get("func")
+    try:
+        method = _cells(step).get("func")
+    except ValueError:  # an empty cell: not the wrapper this expects
+        return
     if method is None:
         return
 

@@ -59,7 +59,10 @@ def _materialise(value: Any) -> Any:
 
 
 def _encode_model(model: Any, key: int | str) -> dict:
-    return codecs.model_codec(model).encode_model(model, key)
+    codec = codecs.model_codec(model)
+    if codec.encode_model is None:
+        return codec.encode(model, 0)
+    return codec.encode_model(model, key)
 
 
 def _encode_result(result: Any, models: dict) -> Any:
