@@ -39,7 +39,7 @@ def _figure(width: float, height: float):
 
 def total_distribution(summary: ClassSummary) -> str:
     """A histogram of the totals, in bins of a tenth of the maximum."""
-    figure = _figure(6.4, 2.4)
+    figure = _figure(4.8, 2.4)
     axes = figure.subplots()
     step = max(1, summary.max_score // 10)
     edges = list(range(0, summary.max_score + step, step))
