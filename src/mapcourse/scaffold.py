@@ -49,7 +49,7 @@ def sample_mean(values) -> float:
     Raises ValueError naming `values` when it is empty or holds nan or an infinity.
     """
     ### BEGIN SOLUTION
-    # Hint: check the values first (empty? all finite?), then add them up and divide by n.
+    # Hint: check the values first (any? all finite?), then sum and divide.
     data = np.asarray(values, dtype=float).ravel()
     if data.size == 0:
         raise ValueError("values is empty: the mean of no numbers is undefined")
@@ -157,7 +157,8 @@ You write the sample mean, the maximum-likelihood estimate of a Gaussian's mean.
 
 | function | returns |
 |---|---|
-| `sample_mean(values)` | $\\bar x = \\frac{{1}}{{n}} \\sum_i x_i$ as a Python float; no values, or a nan or an infinity among them, raises `ValueError` naming `values` |
+| `sample_mean(values)` | $\\bar x = \\frac{{1}}{{n}} \\sum_i x_i$, a Python float |
+| `sample_mean([])`, or values with a nan or an infinity | `ValueError` naming `values` |
 
 ## The maths
 
@@ -188,8 +189,8 @@ page = {page}
 concept = {concept}
 hints = [
     "The sample mean is the sum of the values divided by how many there are.",
-    "Check the input first: an empty sequence, or one holding nan or an infinity, raises ValueError naming values.",
-    "np.asarray(values, dtype=float) accepts lists, tuples and arrays alike; float(...) makes the result a Python float.",
+    "An empty sequence, or one with nan or an infinity, raises ValueError naming values.",
+    "np.asarray(values, dtype=float) takes lists, tuples and arrays; float(...) gives a float.",
 ]
 '''
 
@@ -223,6 +224,25 @@ def with_stage(manifest: str, entry: str) -> str:
     return head + entry + ("\n" + tail if tail else "")
 
 
+def example_texts(stage_id: str, title: str, number: int, concept: str) -> dict[str, str]:
+    """The example stage's files by role: solution, stub, visible, hidden, page, concept,
+    manifest (its course.toml entry). docs/maintainers/writing-a-stage.md shows these."""
+    page = f"stages/{stage_id}.md"
+    fields = {"id": stage_id, "title": title, "number": number, "points": POINTS,
+              "concept": concept, "up": "../" * page.count("/")}
+    solution = SOLUTION.format(**fields)
+    return {
+        "solution": solution,
+        "stub": stub_source(solution, f"{stage_id}.py"),
+        "visible": VISIBLE.format(**fields),
+        "hidden": HIDDEN.format(**fields),
+        "page": STAGE_PAGE.format(**fields),
+        "concept": CONCEPT_PAGE.format(**fields),
+        "manifest": MANIFEST_ENTRY.format(id=_toml(stage_id), title=_toml(title), points=POINTS,
+                                          page=_toml(page), concept=_toml(concept)),
+    }
+
+
 def scaffold(course: Course, stage_id: str, title: str, concept: str | None = None) -> Scaffold:
     """Every file of a new stage appended to course, or ScaffoldError saying what is in the way."""
     if not stage_id.isidentifier() or stage_id.startswith("test"):
@@ -230,30 +250,24 @@ def scaffold(course: Course, stage_id: str, title: str, concept: str | None = No
                             f"{stage_id}.py, so use letters, digits and _ (e.g. stage7_mean)")
     if any(stage.id == stage_id for stage in course.stages):
         raise ScaffoldError(f"course.toml already has a stage {stage_id!r}")
-    number = len(course.stages) + 1
-    page = f"stages/{stage_id}.md"
     docs = course.root / "docs"
     concept_page = concept or concept_slug(stage_id)
-    fields = {"id": stage_id, "title": title, "number": number, "points": POINTS,
-              "concept": concept_page, "up": "../" * page.count("/")}
-    solution = SOLUTION.format(**fields)
+    texts = example_texts(stage_id, title, len(course.stages) + 1, concept_page)
     files = {
-        course.solutions_dir / f"{stage_id}.py": solution,
-        course.exercises_dir / f"{stage_id}.py": stub_source(solution, f"{stage_id}.py"),
-        course.exercises_dir / f"test_{stage_id}.py": VISIBLE.format(**fields),
-        course.hidden_tests_dir / f"test_{stage_id}.py": HIDDEN.format(**fields),
-        docs / page: STAGE_PAGE.format(**fields),
+        course.solutions_dir / f"{stage_id}.py": texts["solution"],
+        course.exercises_dir / f"{stage_id}.py": texts["stub"],
+        course.exercises_dir / f"test_{stage_id}.py": texts["visible"],
+        course.hidden_tests_dir / f"test_{stage_id}.py": texts["hidden"],
+        docs / "stages" / f"{stage_id}.md": texts["page"],
     }
     if concept is None:
-        files[docs / concept_page] = CONCEPT_PAGE.format(**fields)
+        files[docs / concept_page] = texts["concept"]
     elif not (docs / concept).is_file():
         raise ScaffoldError(f"there is no concept page docs/{concept}")
     taken = [path for path in files if path.exists()]
     if taken:
         raise ScaffoldError(f"{taken[0].relative_to(course.root)} exists already")
-    entry = MANIFEST_ENTRY.format(id=_toml(stage_id), title=_toml(title), points=POINTS,
-                                  page=_toml(page), concept=_toml(concept_page))
-    manifest = with_stage((course.root / MANIFEST_NAME).read_text(), entry)
+    manifest = with_stage((course.root / MANIFEST_NAME).read_text(), texts["manifest"])
     try:
         parse_manifest(course.root, manifest)
     except ManifestError as error:

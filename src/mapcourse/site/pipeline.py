@@ -21,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import importlib
 import json
+import re
 import subprocess
 import sys
 from collections.abc import Callable
@@ -30,6 +31,7 @@ from types import ModuleType
 
 from mapcourse.files import write_atomic
 from mapcourse.manifest import Course, find_root, load_course
+from mapcourse.scaffold import concept_slug, example_texts
 from mapcourse.site import fragments
 from mapcourse.site.katex import vendor_katex
 from mapcourse.site.nav import nav_data
@@ -124,8 +126,22 @@ def page_fragments(course: Course) -> dict[str, str]:
         texts[f"stage/{stage.id}/hints.md"] = fragments.stage_hints(stage)
         for page in stage.reading:
             texts[f"exercise/reading/{page}"] = fragments.reading_note(course, stage)
+    texts |= authoring_fragments(course)
     content = site_content(course)
     return texts | content.page_fragments(course) if content else texts
+
+
+def authoring_fragments(course: Course) -> dict[str, str]:
+    """The example stage that `mapcourse new-stage` writes, each file as a fenced block, for
+    docs/maintainers/writing-a-stage.md."""
+    number = len(course.stages) + 1
+    stage_id = f"stage{number}_gaussian_mean"
+    texts = example_texts(stage_id, "The mean of a Gaussian", number, concept_slug(stage_id))
+    languages = {"manifest": "toml", "page": "markdown", "concept": "markdown"}
+    escaped = {role: re.sub(r"^--8<--", ";--8<--", text.strip(), flags=re.M)  # shown, not run
+               for role, text in texts.items()}
+    return {f"authoring/{role}.md": f"```{languages.get(role, 'python')}\n{text}\n```\n"
+            for role, text in escaped.items()}
 
 
 def write_fragments(course: Course, target: Path, training: Callable) -> list[Path]:

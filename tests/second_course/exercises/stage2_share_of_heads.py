@@ -12,4 +12,4 @@ def share_of_heads(flips: str) -> float:
 
     Raises ValueError naming `flips` when it is empty or holds a character other than H and T.
     """
-    raise NotImplementedError('share_of_heads: refuse an empty record and any letter but H and T, then divide.')
+    raise NotImplementedError('share_of_heads: no flips or stray letters are refused; then divide.')

@@ -11,7 +11,7 @@ def share_of_heads(flips: str) -> float:
     Raises ValueError naming `flips` when it is empty or holds a character other than H and T.
     """
     ### BEGIN SOLUTION
-    # Hint: refuse an empty record and any letter but H and T, then divide.
+    # Hint: no flips or stray letters are refused; then divide.
     if not flips:
         raise ValueError("flips is empty: no flips have no share of heads")
     if set(flips) - {"H", "T"}:
