@@ -121,15 +121,37 @@ def chromium() -> Path:
     return path
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+class _SiteHandler(http.server.SimpleHTTPRequestHandler):
+    """Serves the site at / and under its published path (`site_url`'s, such as
+    /mle-map-regularization/), where the theme's scripts look for the search index."""
+
+    sub_path = "/"
+
+    def translate_path(self, path: str) -> str:
+        if path.startswith(self.sub_path):
+            path = "/" + path[len(self.sub_path) :]
+        return super().translate_path(path)
+
     def log_message(self, format, *args):  # noqa: A002 - the base class names it so
         pass
 
 
+def published_path() -> str:
+    """The path of mkdocs.yml's `site_url` ('/mle-map-regularization/'), or '/'."""
+    from urllib.parse import urlsplit
+
+    from mapcourse.manifest import find_root, load_course
+    from mapcourse.release import site_url
+
+    url = site_url(load_course(find_root()))
+    return (urlsplit(url).path.rstrip("/") + "/") if url else "/"
+
+
 @contextmanager
-def serving(site_dir: Path) -> Iterator[str]:
-    """The site served on a free local port, as its base URL."""
-    handler = functools.partial(_QuietHandler, directory=str(site_dir))
+def serving(site_dir: Path, sub_path: str = "/") -> Iterator[str]:
+    """The site served on a free local port (also under `sub_path`), as its base URL."""
+    handler_class = type("Handler", (_SiteHandler,), {"sub_path": sub_path})
+    handler = functools.partial(handler_class, directory=str(site_dir))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -149,7 +171,7 @@ def print_book(site_dir: Path, output: Path | None = None, timeout_s: float = 60
     output = Path(output or site_dir / PDF_NAME).resolve()
     if not (site_dir / PRINT_PAGE / "index.html").is_file():
         raise PrintError(f"{site_dir} has no {PRINT_PAGE}: build the site first")
-    with serving(site_dir) as base_url, sync_playwright() as playwright:
+    with serving(site_dir, published_path()) as base_url, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(chromium()), args=CHROMIUM_ARGS)
         try:
             page = browser.new_page()
