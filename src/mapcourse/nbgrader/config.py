@@ -17,9 +17,6 @@ Python's bin folder on PATH (nbgrader's database migrations run `alembic`).
 
 import os
 
-from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
-from nbgrader.preprocessors import ClearHiddenTests, GetGrades
-
 from mapcourse.nbgrader.feedback import template_basedirs
 
 c = get_config()  # noqa: F821 - nbgrader defines get_config
@@ -28,15 +25,15 @@ here = os.path.dirname(os.path.abspath(__file__))
 c.CourseDirectory.course_id = {course_id!r}
 c.CourseDirectory.root = here
 
-# The exchange, through which assignments are released and collected: {exchange_comment}
-# (nbgrader's default is /usr/local/share/nbgrader/exchange). Students' nbgrader must
-# name the same folder in its own config.
+# The exchange, through which assignments are released and collected (nbgrader's
+# default is /usr/local/share/nbgrader/exchange): {exchange_comment}.
+# Students' nbgrader must name the same folder in its own config.
 c.Exchange.root = {exchange}
 
-# Students never see hidden test source: test cells hold none, and a failing one shows
-# only its message, never a traceback. Feedback pages name each test in their contents,
-# wrap long messages and typeset with the course's MathJax (mathjax/), as does Formgrader.
-c.GenerateFeedback.preprocessors = [GetGrades, CSSHTMLHeaderPreprocessor, ClearHiddenTests]
+# Students never see hidden test source: test cells hold none (nothing for nbgrader's
+# ClearHiddenTests to clear), and a failing one shows only its message, never a
+# traceback. Feedback pages name each test in their contents, wrap long messages and
+# typeset with the course's MathJax (mathjax/), as does Formgrader.
 c.GenerateFeedback.exporter_class = "mapcourse.nbgrader.feedback.FeedbackExporter"
 c.HTMLExporter.extra_template_basedirs = template_basedirs()
 
