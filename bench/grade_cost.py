@@ -25,7 +25,8 @@ from pathlib import Path
 
 from mapcourse import codecs
 from mapcourse.grading.pool import Settings, _examples, _warm_up
-from mapcourse.grading.runner import HiddenSuites, grade_submission
+from mapcourse.grading.runner import grade_submission
+from mapcourse.grading.suites import HiddenSuites
 from mapcourse.manifest import load_course
 from mapcourse.sandbox.isolated import SandboxRuntime, SandboxSession
 from mapcourse.sandbox.levels import trusted_run

@@ -1,7 +1,7 @@
 """Suites collected once grade every submission as pytest's own protocol does.
 
 A grading worker keeps one collected pytest session for all its submissions and calls
-plain tests directly (`mapcourse.grading.runner.HiddenSuites`). These tests grade a
+plain tests directly (`mapcourse.grading.suites.HiddenSuites`). These tests grade a
 sequence of right and wrong submissions through one such session and compare every
 group, status and message with a fresh session per submission that runs every test
 through pytest's per-test protocol.
@@ -16,7 +16,8 @@ import sys
 import pytest
 
 from mapcourse.grading.plugin import direct_arguments
-from mapcourse.grading.runner import HiddenSuites, grade_submission, record_examples, score_groups
+from mapcourse.grading.runner import grade_submission, record_examples, score_groups
+from mapcourse.grading.suites import HiddenSuites
 from mapcourse.manifest import load_course
 from mapcourse.sandbox.session import LocalRuntime
 from mapcourse.terms import TEST_TIME_LIMIT

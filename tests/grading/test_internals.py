@@ -16,7 +16,8 @@ import sys
 import pytest
 
 from mapcourse.grading import internals
-from mapcourse.grading.runner import HiddenSuites, grade_submission, record_examples
+from mapcourse.grading.runner import grade_submission, record_examples
+from mapcourse.grading.suites import HiddenSuites
 from mapcourse.manifest import load_course
 from mapcourse.sandbox.session import LocalRuntime
 from mapcourse.terms import TEST_TIME_LIMIT

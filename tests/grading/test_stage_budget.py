@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from mapcourse.grading.runner import HiddenSuites, grade_submission
+from mapcourse.grading.runner import grade_submission
+from mapcourse.grading.suites import HiddenSuites
 from mapcourse.manifest import load_course
 from mapcourse.sandbox.session import LocalRuntime
 

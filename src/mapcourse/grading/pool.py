@@ -28,7 +28,8 @@ from mapcourse.grading.limits import STAGE_BUDGET
 from mapcourse.grading.plugin import HiddenSuiteError
 from mapcourse.grading.replay import Examples
 from mapcourse.grading.results import GradeReport, StageResult, SubmissionResult, TestResult
-from mapcourse.grading.runner import HiddenSuites, grade_submission
+from mapcourse.grading.runner import grade_submission
+from mapcourse.grading.suites import HiddenSuites
 from mapcourse.grading.withhold import HiddenLines
 from mapcourse.manifest import Course
 from mapcourse.sandbox.isolated import Limits, SandboxRuntime

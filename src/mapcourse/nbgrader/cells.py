@@ -39,7 +39,8 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from mapcourse.grading.plugin import classify
-from mapcourse.grading.runner import HiddenSuites, score_groups
+from mapcourse.grading.runner import score_groups
+from mapcourse.grading.suites import HiddenSuites
 from mapcourse.manifest import load_course
 from mapcourse.nbgrader.suites import TestGroup, group_digest, stage_groups
 from mapcourse.sandbox.session import StageSession, TimedLocalHandle
