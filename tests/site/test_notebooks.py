@@ -28,7 +28,7 @@ def snippets(page: str) -> list[str]:
 def stand_in_fragments(tmp_path_factory) -> Path:
     """A fragments folder with a marked stand-in for each fragment the build does not compute."""
     folder = tmp_path_factory.mktemp("fragments")
-    computed = notebooks.computed_fragments()
+    computed = notebooks.computed_fragments(notebooks_course())
     for page in notebooks.candidate_pages(notebooks_course()):
         for name in snippets(page):
             if name not in computed and not name.startswith("figure/"):
@@ -54,7 +54,7 @@ def code_cells(notebook: dict) -> list[dict]:
 
 
 def test_every_concept_page_that_computes_something_has_a_notebook(built, course):
-    computed = notebooks.computed_fragments()
+    computed = notebooks.computed_fragments(notebooks_course())
     for page in notebooks.candidate_pages(course):
         computes = "```python" in (ROOT / "docs" / page).read_text() or any(
             s.startswith("figure/") or s in computed for s in snippets(page)
@@ -64,7 +64,7 @@ def test_every_concept_page_that_computes_something_has_a_notebook(built, course
 
 
 def test_each_figure_and_number_of_a_page_is_a_code_cell_that_computes_it(built):
-    computed = notebooks.computed_fragments()
+    computed = notebooks.computed_fragments(notebooks_course())
     for name, notebook in built.items():
         page = name.replace(".ipynb", ".md")
         shown = [

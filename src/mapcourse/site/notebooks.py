@@ -127,17 +127,26 @@ def _targets(assignment: ast.Assign) -> set[str]:
     return set().union(*(_names(target) for target in assignment.targets))
 
 
-def computed_fragments() -> dict[str, str]:
-    """Fragment path -> the code that computes it, as `textbook` writes it."""
-    from mapcourse.site import textbook
+def computed_fragments(course: Course) -> dict[str, str]:
+    """Fragment path -> the code that computes it, as the course's content module (course.toml's
+    `[site] content`, here mapcourse.site.textbook) writes it; none for a course without one."""
+    from mapcourse.site.pipeline import site_content
 
-    return _fragment_code(_function(textbook, "page_fragments"), "course") | _fragment_code(
-        _function(textbook, "training_fragments"), RESULTS
-    )
+    content = site_content(course)
+    code: dict[str, str] = {}
+    for function, parameter in (("page_fragments", "course"), ("training_fragments", RESULTS)):
+        if content is not None and hasattr(content, function):
+            code |= _fragment_code(_function(content, function), parameter)
+    return code
 
 
-def figure_code() -> dict[str, tuple[int, str, str]]:
-    """Figure name -> (number, caption, code drawing it), from `figures.FIGURES` and its source."""
+def figure_code(course: Course) -> dict[str, tuple[int, str, str]]:
+    """Figure name -> (number, caption, code drawing it), from `figures.FIGURES` and its source;
+    none for a course without a content module (it draws no figures)."""
+    from mapcourse.site.pipeline import site_content
+
+    if site_content(course) is None:
+        return {}
     from mapcourse.site import figures
 
     fields = [field.name for field in dataclasses.fields(figures.BookFigure)]
@@ -244,8 +253,8 @@ def page_cells(course: Course, page: str, fragments_dir: Path) -> list[Cell]:
     from mapcourse.release import site_url
 
     url = site_url(course)
-    computed = computed_fragments()
-    drawn = figure_code()
+    computed = computed_fragments(course)
+    drawn = figure_code(course)
     cells: list[Cell] = []
     text = (course.root / "docs" / page).read_text()
     for kind, content in _blocks(text):
@@ -380,9 +389,7 @@ def write_notebooks(course: Course, fragments_dir: Path, inputs_digest: str) -> 
     ):
         return []
     files = notebooks(course, fragments_dir)
-    written = [
-        target / name for name, data in files.items() if write_atomic(target / name, data)
-    ]
+    written = [target / name for name, data in files.items() if write_atomic(target / name, data)]
     for stale in target.glob("*.ipynb"):
         if stale.name not in files:
             stale.unlink()
