@@ -129,7 +129,8 @@ def _owned_folders(course: Course) -> dict[str, Path]:
             for generator in course.generator_scripts}
 
 
-def _changes(course: Course, expected: dict[str, dict[Path, bytes]]) -> list[Change]:
+def changes(course: Course, expected: dict[str, dict[Path, bytes]]) -> list[Change]:
+    """Where the course differs from `expected` (see expected_files)."""
     changes = []
     for source, files in expected.items():
         for path, data in files.items():
@@ -147,17 +148,17 @@ def _changes(course: Course, expected: dict[str, dict[Path, bytes]]) -> list[Cha
 
 def stale(course: Course) -> list[Change]:
     """Every generated file that differs from what its source makes (nothing is written)."""
-    return _changes(course, expected_files(course))
+    return changes(course, expected_files(course))
 
 
 def regenerate(course: Course) -> list[Change]:
     """Rewrite every stale generated file, delete the extra ones; return what changed."""
     expected = expected_files(course)
-    changes = _changes(course, expected)
-    for change in changes:
+    found = changes(course, expected)
+    for change in found:
         if change.kind == "extra":
             change.path.unlink()
             continue
         change.path.parent.mkdir(parents=True, exist_ok=True)
         change.path.write_bytes(expected[change.source][change.path])
-    return changes
+    return found
