@@ -130,7 +130,7 @@ def _targets(assignment: ast.Assign) -> set[str]:
 def computed_fragments(course: Course) -> dict[str, str]:
     """Fragment path -> the code that computes it, as the course's content module (course.toml's
     `[site] content`, here mapcourse.site.textbook) writes it; none for a course without one."""
-    from mapcourse.site.pipeline import site_content
+    from mapcourse.site.content import site_content
 
     content = site_content(course)
     code: dict[str, str] = {}
@@ -143,7 +143,7 @@ def computed_fragments(course: Course) -> dict[str, str]:
 def figure_code(course: Course) -> dict[str, tuple[int, str, str]]:
     """Figure name -> (number, caption, code drawing it), from `figures.FIGURES` and its source;
     none for a course without a content module (it draws no figures)."""
-    from mapcourse.site.pipeline import site_content
+    from mapcourse.site.content import site_content
 
     if site_content(course) is None:
         return {}

@@ -19,7 +19,6 @@ nothing is recomputed.
 from __future__ import annotations
 
 import hashlib
-import importlib
 import json
 import re
 import subprocess
@@ -27,12 +26,12 @@ import sys
 from collections.abc import Callable
 from contextlib import nullcontext
 from pathlib import Path
-from types import ModuleType
 
 from mapcourse.files import write_atomic
 from mapcourse.manifest import Course, find_root, load_course
 from mapcourse.scaffold import concept_slug, example_texts
 from mapcourse.site import fragments
+from mapcourse.site.content import site_content
 from mapcourse.site.katex import vendor_katex
 from mapcourse.site.nav import nav_data
 from mapcourse.site.notebooks import write_notebooks
@@ -106,11 +105,6 @@ def _up_to_date(root: Path, digest: str) -> bool:
     except (OSError, ValueError):
         return False
     return stamp.get("digest") == digest and all((root / p).is_file() for p in stamp["outputs"])
-
-
-def site_content(course: Course) -> ModuleType | None:
-    """The module course.toml registers for the textbook's computed content, or None."""
-    return importlib.import_module(course.site_content) if course.site_content else None
 
 
 def page_fragments(course: Course) -> dict[str, str]:
