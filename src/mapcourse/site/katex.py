@@ -2,10 +2,13 @@
 
 `npm ci` installs the version pinned in package-lock.json into node_modules/; the files the
 pages load are copied to docs/assets/vendor/katex/ (not committed: the build makes them).
+Only a page with maths loads them (the mkdocs hook calls `without_katex` on the others), and
+the search index leaves the TeX out (`exclude_maths_from_search`).
 """
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -13,6 +16,15 @@ from pathlib import Path
 from mapcourse.files import write_atomic
 
 FILES = ("katex.min.js", "katex.min.css", "contrib/auto-render.min.js")
+# The tags a page loads its maths with (mkdocs.yml's extra_css and extra_javascript): KaTeX's
+# style sheet and scripts, and the script that runs it.
+KATEX_FILES = r'"[^"]*(?:assets/vendor/katex/[^"]*|javascripts/katex\.js)"'
+KATEX_TAGS = re.compile(
+    rf"[ \t]*(?:<link [^>]*href={KATEX_FILES}[^>]*>"
+    rf"|<script [^>]*src={KATEX_FILES}[^>]*></script>)\n?"
+)
+# The element pymdownx.arithmatex (generic mode) wraps each formula in.
+MATHS = re.compile(r'<(span|div) class="arithmatex"')
 
 
 class KatexMissing(RuntimeError):
@@ -28,7 +40,7 @@ def install_katex(root: Path) -> Path:
     if npm is None:
         raise KatexMissing(
             "npm is not installed, and the textbook needs KaTeX from node_modules/: "
-            "install Node.js 20 or newer, then run `npm ci` in the course root"
+            "install Node.js 22.12 or newer, then run `npm ci` in the course root"
         )
     done = subprocess.run(
         [npm, "ci", "--no-audit", "--no-fund", "--loglevel=error"],
@@ -52,3 +64,18 @@ def vendor_katex(root: Path, docs_dir: Path) -> list[Path]:
         if write_atomic(destination, source.read_bytes()):
             written.append(destination)
     return written
+
+
+def has_maths(html: str) -> bool:
+    """True when the page's HTML holds a formula for KaTeX to typeset."""
+    return MATHS.search(html) is not None
+
+
+def without_katex(html: str) -> str:
+    """A page's HTML without the tags that load KaTeX (for a page with no maths)."""
+    return KATEX_TAGS.sub("", html)
+
+
+def exclude_maths_from_search(html: str) -> str:
+    """Mark every formula `data-search-exclude`, so that search neither indexes nor shows TeX."""
+    return MATHS.sub(r'<\1 class="arithmatex" data-search-exclude', html)

@@ -13,6 +13,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from mapcourse.manifest import load_course  # noqa: E402
+from mapcourse.site import katex  # noqa: E402
 from mapcourse.site.nav import course_nav  # noqa: E402
 from mapcourse.site.notebooks import with_download_note  # noqa: E402
 from mapcourse.site.pdf import tidy_print_page  # noqa: E402
@@ -39,6 +40,21 @@ def on_page_markdown(markdown, page, config, files):
     """A download box for the page's notebook under the title (see mapcourse.site.notebooks)."""
     root = Path(config.config_file_path).resolve().parent
     return with_download_note(markdown, page.file.src_uri, root)
+
+
+def on_page_content(html, page, config, files):
+    """Keep the formulas' TeX out of the search index and its results."""
+    return katex.exclude_maths_from_search(html)
+
+
+def on_post_page(output, page, config):
+    """KaTeX only on pages with maths: a page without loses its style sheet and scripts."""
+    return output if katex.has_maths(output) else katex.without_katex(output)
+
+
+def on_post_template(output, template_name, config):
+    """The 404 page has no maths either."""
+    return katex.without_katex(output) if template_name == "404.html" else output
 
 
 def on_post_build(config) -> None:
