@@ -146,12 +146,17 @@ class HiddenSuites:
             self.plugin.deadline = left if shortened else self.timeout
             recorded = len(self.plugin.outcomes)
             arguments = self._direct.get(item.nodeid)
-            if arguments is None:
+            group = (stage, item.originalname)
+            # A group stops at its first timeout, called directly or on the public road (as
+            # the fast road would run it); other plugins on the fast road see every case.
+            stops = arguments is not None or self.collected is None
+            if arguments is None and not (stops and group in timed_out):
                 protocol(item, after[item])
-            elif (stage, item.originalname) not in timed_out:
+            elif arguments is not None and group not in timed_out:
                 self.plugin.run_directly(item, arguments)
-                if self.plugin.outcomes[-1].status == "timeout":
-                    timed_out.add((stage, item.originalname))
+            if stops and self.plugin.outcomes[recorded:] and \
+                    self.plugin.outcomes[-1].status == "timeout":
+                timed_out.add(group)
             if shortened and self.plugin.outcomes[recorded:] and \
                     self.plugin.outcomes[-1].status == "timeout":  # stopped by the budget
                 self.plugin.outcomes[-1] = self._spent(self.plugin.outcomes[-1])
