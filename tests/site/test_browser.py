@@ -114,8 +114,14 @@ LAYOUT_REPORT = """async () => {
       role: el.getAttribute("role"),
       label: el.getAttribute("aria-label"),
     }));
+  // What a tap on each figure opens full screen, beside the drawing the page shows.
+  const lightboxes = [...document.querySelectorAll("article figure a.glightbox")].map((a) => ({
+    opens: a.href,
+    shown: a.querySelector("img").currentSrc,
+  }));
   return {
     images: images.map((img) => [img.currentSrc || img.src, img.naturalWidth]),
+    lightboxes,
     overflow: Math.max(root.scrollWidth, document.body.scrollWidth) - root.clientWidth,
     sticksOut: [...new Set(sticksOut)].slice(0, 5),
     scrollers,
@@ -402,6 +408,24 @@ def test_figure_text_is_readable_on_a_desktop_and_on_a_phone(views):
                     )
     assert measured >= 2 * 7, "fewer figures than the textbook has"
     assert not small, "\n".join(small)
+
+
+def test_a_figure_opens_full_screen_in_the_drawing_the_page_shows(views):
+    """At 390 px the lightbox opens the phone's drawing, at 1280 px the desktop's: also after
+    the window is resized from one to the other (the page is opened at 1280 px first)."""
+    opened, wrong = 0, []
+    for (path, scheme), view in views.items():
+        if scheme != "light":
+            continue
+        for width, layout in view.layout.items():
+            for box in layout["lightboxes"]:
+                opened += 1
+                if box["opens"] != box["shown"]:
+                    wrong.append(f"/{path} at {width} px: opens {box['opens']}, shows {box['shown']}")
+    assert opened >= 2 * 7, "fewer figures than the textbook has"
+    assert not wrong, "\n".join(wrong)
+    phone = [box["opens"] for view in views.values() for box in view.layout[PHONE]["lightboxes"]]
+    assert any(src.endswith("-narrow.svg") for src in phone)
 
 
 def test_katex_loads_only_on_pages_with_maths(views):
