@@ -3,25 +3,19 @@ plot drawn, no serious accessibility violation (axe-core), every feedback link f
 
 from __future__ import annotations
 
-import functools
-import http.server
-import threading
 from pathlib import Path
 
 import pytest
 
 from mapcourse.grading import export
 from mapcourse.report import build
+from tests.browser import AXE, CHROMIUM, NO_CHROMIUM, chromium, serving
 from tests.report.test_similarity import COPIED, disguise
-from tests.site.test_browser import CHROMIUM, CHROMIUM_ARGS
-
-ROOT = Path(__file__).resolve().parents[2]
-AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 
 pytestmark = [
     pytest.mark.slow,
     pytest.mark.skipif(not CHROMIUM.is_file(),
-                       reason="Debian's chromium is not at /usr/bin/chromium: apt-get install it"),
+                       reason=NO_CHROMIUM),
 ]
 
 PLOTS = """() => [...document.querySelectorAll("figure svg")].map((svg) => {
@@ -65,30 +59,16 @@ def out(tmp_path_factory, course) -> Path:
     return out
 
 
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):  # noqa: A002 - the base class names it so
-        pass
-
-
 @pytest.fixture(scope="module")
 def base_url(out: Path):
-    handler = functools.partial(QuietHandler, directory=str(out))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}/"
-    server.shutdown()
-    thread.join()
+    with serving(out) as url:
+        yield url + "/"
 
 
 @pytest.fixture(scope="module")
 def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+    with chromium() as browser:
         yield browser
-        browser.close()
 
 
 @pytest.mark.parametrize("width", [1280, 390], ids=["desktop", "phone"])

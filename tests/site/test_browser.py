@@ -11,13 +11,8 @@ Uses Debian's chromium (/usr/bin/chromium) through playwright; no browser is dow
 
 from __future__ import annotations
 
-import http.server
 import json
-import os
 import re
-import subprocess
-import sys
-import threading
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -27,20 +22,9 @@ from urllib.parse import urlsplit
 import pytest
 import yaml
 
-from tests.site.conftest import ROOT
+from tests.browser import AXE, CHROMIUM, NO_CHROMIUM, QuietHandler, chromium, serving
+from tests.site.conftest import ROOT, make_site
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 SITE_URL = yaml.safe_load((ROOT / "mkdocs.yml").read_text())["site_url"]
 SUB_PATH = urlsplit(SITE_URL).path  # "/mle-map-regularization/"
 
@@ -54,10 +38,7 @@ SERIOUS = ("serious", "critical")
 
 pytestmark = [
     pytest.mark.slow,
-    pytest.mark.skipif(
-        not CHROMIUM.is_file(),
-        reason="Debian's chromium is not installed at /usr/bin/chromium: apt-get install chromium",
-    ),
+    pytest.mark.skipif(not CHROMIUM.is_file(), reason=NO_CHROMIUM),
     pytest.mark.skipif(not AXE.is_file(), reason="axe-core is not in node_modules/: npm ci"),
 ]
 
@@ -179,7 +160,7 @@ AXE_RUN = """async (rules) => {
 COLOUR_RULES = ["color-contrast", "link-in-text-block"]
 
 
-class SubPathHandler(http.server.SimpleHTTPRequestHandler):
+class SubPathHandler(QuietHandler):
     """Serves the site under SUB_PATH, as GitHub Pages does: 404.html, status 404, for the rest."""
 
     def do_GET(self):  # noqa: N802 - the base class names it so
@@ -201,38 +182,20 @@ class SubPathHandler(http.server.SimpleHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
-    def log_message(self, format, *args):  # noqa: A002 - the base class names it so
-        pass
-
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory) -> Path:
     """The site, built the way the docs say: `python -m mapcourse.site build`."""
     site_dir = tmp_path_factory.mktemp("site")
-    done = subprocess.run(
-        [sys.executable, "-m", "mapcourse.site", "build", "--site-dir", str(site_dir)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        env={**os.environ, "PYTHONPATH": str(ROOT / "src"), "NO_MKDOCS_2_WARNING": "1"},
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
+    make_site(site_dir)
     return site_dir
 
 
 @pytest.fixture(scope="module")
 def server(site: Path) -> Iterator[str]:
     """The server's root URL: http://127.0.0.1:PORT (the site lives under SUB_PATH)."""
-
-    def handler(*args, **kwargs):
-        return SubPathHandler(*args, directory=str(site), **kwargs)
-
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_port}"
-    httpd.shutdown()
-    thread.join()
+    with serving(site, SubPathHandler) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -242,12 +205,8 @@ def base_url(server: str) -> str:
 
 @pytest.fixture(scope="module")
 def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+    with chromium() as browser:
         yield browser
-        browser.close()
 
 
 def page_paths(site: Path) -> list[str]:
@@ -421,7 +380,7 @@ def test_a_figure_opens_full_screen_in_the_drawing_the_page_shows(views):
             for box in layout["lightboxes"]:
                 opened += 1
                 if box["opens"] != box["shown"]:
-                    wrong.append(f"/{path} at {width} px: opens {box['opens']}, shows {box['shown']}")
+                    wrong.append(f"/{path} at {width} px: opens {box['opens']}, not {box['shown']}")
     assert opened >= 2 * 7, "fewer figures than the textbook has"
     assert not wrong, "\n".join(wrong)
     phone = [box["opens"] for view in views.values() for box in view.layout[PHONE]["lightboxes"]]

@@ -9,14 +9,13 @@ from __future__ import annotations
 import html
 import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from mapcourse.site import pdf
-from tests.site.conftest import ROOT
+from tests.browser import CHROMIUM, NO_CHROMIUM
+from tests.site.conftest import ROOT, make_site
 
 LEFT_OUT = ("instructors", "maintainers")
 """The nav sections the print page leaves out (mkdocs.yml, print-site's `exclude`)."""
@@ -30,14 +29,7 @@ def printed(tmp_path_factory) -> tuple[Path, object]:
     from pypdf import PdfReader
 
     site_dir = tmp_path_factory.mktemp("site")
-    done = subprocess.run(
-        [sys.executable, "-m", "mapcourse.site", "pdf", "--site-dir", str(site_dir)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        env={**os.environ, "PYTHONPATH": str(ROOT / "src"), "NO_MKDOCS_2_WARNING": "1"},
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
+    make_site(site_dir, "pdf")
     return site_dir, PdfReader(str(site_dir / pdf.PDF_NAME))
 
 
@@ -73,8 +65,7 @@ def outline_titles(reader) -> list[str]:
 
 
 needs_chromium = pytest.mark.skipif(
-    not Path("/usr/bin/chromium").is_file() and not os.environ.get("MAPCOURSE_CHROMIUM"),
-    reason="Debian's chromium is not installed at /usr/bin/chromium: apt-get install chromium",
+    not CHROMIUM.is_file() and not os.environ.get("MAPCOURSE_CHROMIUM"), reason=NO_CHROMIUM
 )
 
 
