@@ -46,12 +46,18 @@ class Change:
 
 def readme_table(course: Course) -> str:
     """The README's table of stages, from the manifest."""
-    rows = [f"| {stage.number} | `{stage.filename}` | {stage.title} | {stage.points} |"
+    def points(stage) -> str:
+        written = f" + {stage.derivation_points} written" if stage.derivation_points else ""
+        return f"{stage.points}{written}"
+
+    rows = [f"| {stage.number} | `{stage.filename}` | {stage.title} | {points(stage)} |"
             for stage in course.stages]
+    written = sum(stage.derivation_points for stage in course.stages)
+    total = f"{course.max_score} autograded points" + (f" + {written} written" if written else "")
     return "\n".join([
         README_BEGIN,
-        f"{len(course.stages)} stages, {course.max_score} points "
-        "(written by `mapcourse regenerate` from course.toml):",
+        f"{len(course.stages)} stages, {total} "
+        "(this table comes from course.toml, through `mapcourse regenerate`):",
         "",
         "| stage | file students write | what it is about | points |",
         "|---|---|---|---|",

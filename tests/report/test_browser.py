@@ -54,7 +54,9 @@ def out(tmp_path_factory, course) -> Path:
     folders["cy"] = folder / "class" / "cy"
     disguise(folders["bo"], folders["cy"])
     out = folder / "out"
-    export.write_report(out, report, course)
+    for submission in report.submissions:
+        export.write_submission(out, submission, course, report.sandbox)
+    export.write_grades(out, report, course)
     assert build.write_all(out, report, course, folders) == []
     return out
 

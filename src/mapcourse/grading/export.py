@@ -32,13 +32,6 @@ def write_grades(out: Path, report: GradeReport, course: Course) -> None:
     write_atomic(out / "grades.csv", render.to_csv(report, course))
 
 
-def write_report(out: Path, report: GradeReport, course: Course) -> None:
-    """Every file of a class graded elsewhere: each submission's, then grades.csv."""
-    for submission in report.submissions:
-        write_submission(out, submission, course, report.sandbox)
-    write_grades(out, report, course)
-
-
 # Learning platforms' gradebook imports. Canvas matches a row to a student by the Canvas
 # user ID, the SIS User ID, the SIS Login ID or the name, and a column to an assignment by
 # its name (an unknown name creates the assignment, its points from the "Points Possible"
