@@ -58,7 +58,7 @@ def test_json_follows_the_contract(graded):
         assert set(submission) >= {"id", "score", "max_score", "stages"}
         assert submission["max_score"] == COURSE.max_score
         assert [s["stage"] for s in submission["stages"]] == [s.id for s in COURSE.stages]
-        for stage, manifest in zip(submission["stages"], COURSE.stages):
+        for stage, manifest in zip(submission["stages"], COURSE.stages, strict=True):
             assert stage["status"] in ("graded", "missing", "import-error")
             assert stage["max_score"] == manifest.points
             assert stage["score"] == sum(test["score"] for test in stage["tests"])

@@ -133,8 +133,8 @@ def status_of(tests: tuple[TestOutcome, ...]) -> str:
 
 def inputs_digest(course: Course, stage: Stage) -> str:
     """SHA-256 over every file the stage's results depend on (its stage file, the stage
-    files and helpers it imports, its visible tests, conftest.py, mapcourse.checks and mapcourse.visible) and
-    over the environment they run in (`environment`)."""
+    files and helpers it imports, its visible tests, conftest.py, mapcourse.checks and
+    mapcourse.visible) and over the environment they run in (`environment`)."""
     folder = stage_dir(course)
     local = _local_imports(folder, stage.filename)
     files = [folder / stage.filename, visible_tests(course, stage),
