@@ -37,6 +37,15 @@ def mapcourse(root: Path, *args: str, timeout: float = 900) -> subprocess.Comple
                           env=environment, capture_output=True, text=True, timeout=timeout)
 
 
+def build_site(root: Path, site: Path, timeout: float = 900) -> str:
+    """`mkdocs build --strict` of the course at root into site; the home page's HTML."""
+    built = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir",
+                            str(site)], cwd=root, capture_output=True, text=True, timeout=timeout,
+                           env={**os.environ, "MAPCOURSE_ROOT": str(root)})
+    assert built.returncode == 0, built.stderr[-3000:]
+    return (site / "index.html").read_text()
+
+
 @pytest.fixture
 def course_copy(tmp_path: Path) -> Path:
     return copy_course(tmp_path / "course")

@@ -5,17 +5,14 @@ the same commands, unchanged."""
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from mapcourse.manifest import load_course
 from mapcourse.release.leaks import find_leaks
-from tests.authoring.conftest import ROOT, mapcourse
+from tests.authoring.conftest import ROOT, build_site, mapcourse
 
 SECOND = ROOT / "tests" / "second_course"
 
@@ -81,11 +78,7 @@ def test_the_second_course_end_to_end(second_course, tmp_path):
     assert mapcourse(root, "nbgrader", str(notebooks), "--check").returncode == 0
 
     site = tmp_path / "site"
-    built = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir",
-                            str(site)], cwd=root, capture_output=True, text=True, timeout=600,
-                           env={**os.environ, "MAPCOURSE_ROOT": str(root)})
-    assert built.returncode == 0, built.stderr[-3000:]
-    home = (site / "index.html").read_text()
+    home = build_site(root, site, timeout=600)
     for stage in course.stages:
         assert f'href="stages/{stage.id}/"' in home
         assert stage.title in (site / "stages" / stage.id / "index.html").read_text()

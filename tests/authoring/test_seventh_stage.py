@@ -17,7 +17,7 @@ import pytest
 from mapcourse.manifest import load_course
 from mapcourse.release.leaks import find_leaks
 from mapcourse.scaffold import scaffold
-from tests.authoring.conftest import COURSE_PARTS, ROOT, copy_course, mapcourse
+from tests.authoring.conftest import COURSE_PARTS, ROOT, build_site, copy_course, mapcourse
 
 COURSE = load_course(ROOT)
 NEW = f"stage{len(COURSE.stages) + 1}_gaussian_mean"
@@ -92,11 +92,7 @@ def test_a_seventh_stage_needs_its_files_one_entry_and_regenerate(tmp_path):
     assert (root / "README.md").read_text().count(f"`{NEW}.py`") == 1
 
     site = tmp_path / "site"
-    built = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir",
-                            str(site)], cwd=root, capture_output=True, text=True, timeout=900,
-                           env={**os.environ, "MAPCOURSE_ROOT": str(root)})
-    assert built.returncode == 0, built.stderr[-3000:]
-    home = (site / "index.html").read_text()
+    home = build_site(root, site, timeout=900)
     assert f'href="stages/{NEW}/"' in home
     assert "The mean of a Gaussian" in (site / "stages" / NEW / "index.html").read_text()
 
