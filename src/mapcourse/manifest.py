@@ -6,11 +6,16 @@ grader, hints, the nbgrader generator, the student release and the textbook.
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import os
 import sys
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from mapcourse.term.policy import Assignment, LatePolicy
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -31,7 +36,7 @@ class ManifestError(CourseNotFound):
 # Every key course.toml may hold, per table. A key not listed here is an error that names it,
 # so a misspelt key never silently falls back to a default.
 KNOWN_KEYS: dict[str, frozenset[str]] = {
-    "": frozenset({"course", "stages", "site", "generated"}),
+    "": frozenset({"course", "stages", "site", "generated", "term", "assignments"}),
     "course": frozenset({"title", "description", "solutions", "exercises", "hidden_tests",
                          "modules", "codecs"}),
     "stages": frozenset({"id", "title", "points", "page", "concept", "reading", "hints",
@@ -39,6 +44,9 @@ KNOWN_KEYS: dict[str, frozenset[str]] = {
     "site": frozenset({"content"}),
     "generated": frozenset({"nbgrader", "scripts"}),
     "generated.scripts": frozenset({"script", "output"}),
+    "term": frozenset({"timezone", "extensions"}),
+    "assignments": frozenset({"id", "title", "stages", "release", "due", "late_penalty",
+                              "late_cap", "last_day"}),
 }
 REQUIRED_KEYS: dict[str, frozenset[str]] = {
     "": frozenset({"course", "stages"}),
@@ -47,6 +55,8 @@ REQUIRED_KEYS: dict[str, frozenset[str]] = {
     "site": frozenset(),
     "generated": frozenset(),
     "generated.scripts": frozenset({"script", "output"}),
+    "term": frozenset(),
+    "assignments": frozenset({"id", "stages", "due"}),
 }
 
 
@@ -104,9 +114,32 @@ class Course:
     """The value types its functions exchange beyond plain data (`[course] codecs`: modules
     of `mapcourse.codecs`, such as `mapcourse.codecs.torch`)."""
 
+    assignments: tuple[Assignment, ...] = ()
+    """The term's assignments (`[[assignments]]`), in course.toml's order."""
+    timezone: str = "UTC"
+    """Where dates without an offset are read (`[term] timezone`)."""
+    extensions: Path | None = None
+    """The per-student extensions CSV (`[term] extensions`), if the course keeps one."""
+
     @property
     def max_score(self) -> int:
         return sum(stage.points for stage in self.stages)
+
+    def assignment(self, key: str) -> Assignment:
+        """An assignment by its id."""
+        for assignment in self.assignments:
+            if key == assignment.id:
+                return assignment
+        names = ", ".join(a.id for a in self.assignments) or "none: add [[assignments]] to " \
+            f"{self.root / MANIFEST_NAME}"
+        raise KeyError(f"no assignment {key!r}; the assignments are {names}")
+
+    def restrict(self, stage_ids: tuple[str, ...]) -> Course:
+        """The same course with only these stages (their numbers kept): what grading an
+        assignment sees, so that no other stage is graded, listed or scored."""
+        wanted = set(stage_ids)
+        return dataclasses.replace(
+            self, stages=tuple(stage for stage in self.stages if stage.id in wanted))
 
     def stage(self, key: str) -> Stage:
         """A stage by id (`stage1_mle_coin`), file name, or number (`1`)."""
@@ -191,6 +224,16 @@ def parse_manifest(root: Path, text: str) -> Course:
             number=number,
             reading=tuple(entry.get("reading", ())),
         ))
+    term = data.get("term", {})
+    _check_keys("term", "[term]", term, path)
+    timezone = _typed(term, "timezone", str, "[term]", path, "UTC")
+    try:
+        zone = ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ManifestError(f"{path}: [term] timezone = {timezone!r} is not a time zone "
+                            "(give an IANA name such as 'Europe/London' or 'UTC')") from None
+    extensions = _typed(term, "extensions", str, "[term]", path, None)
+    assignments = _assignments(data.get("assignments", []), stages, zone, path)
     return Course(
         root=root,
         title=settings["title"],
@@ -205,7 +248,86 @@ def parse_manifest(root: Path, text: str) -> Course:
                                 for entry in generated.get("scripts", ())),
         modules=tuple(settings.get("modules", ("numpy",))),
         codecs=tuple(settings.get("codecs", ())),
+        assignments=assignments,
+        timezone=timezone,
+        extensions=root / extensions if extensions else None,
     )
+
+
+def _typed(table: dict, key: str, kind: type | tuple[type, ...], where: str, path: Path,
+           default=None):
+    """table[key] when it is of `kind` (or the default when absent); else a ManifestError
+    naming the file, the key, the value and what was expected."""
+    if key not in table:
+        return default
+    value = table[key]
+    kinds = kind if isinstance(kind, tuple) else (kind,)
+    if isinstance(value, bool) and bool not in kinds or not isinstance(value, kinds):
+        expected = " or ".join(KIND_NAMES.get(k, k.__name__) for k in kinds)
+        raise ManifestError(f"{path}: {key} = {value!r} in {where} must be {expected}")
+    return value
+
+
+KIND_NAMES = {str: "a string", int: "a whole number", float: "a number", list: "a list",
+              dt.datetime: "a date-time (2027-01-18T23:59:00)", dt.date: "a date (2027-01-18)"}
+
+
+def _moment(entry: dict, key: str, where: str, path: Path, zone: ZoneInfo,
+            end_of_day: bool) -> dt.datetime | None:
+    """A TOML date-time or date as an aware datetime: an offset is kept, a local date-time
+    is read in the term's time zone, a bare date is the start (or end) of that day."""
+    value = _typed(entry, key, (dt.datetime, dt.date), where, path)
+    if value is None:
+        return None
+    if not isinstance(value, dt.datetime):
+        clock = dt.time(23, 59, 59) if end_of_day else dt.time(0, 0)
+        value = dt.datetime.combine(value, clock)
+    return value if value.tzinfo is not None else value.replace(tzinfo=zone)
+
+
+def _share(entry: dict, key: str, where: str, path: Path, default: float) -> float:
+    value = _typed(entry, key, (int, float), where, path, default)
+    if not 0 <= value <= 1:
+        raise ManifestError(f"{path}: {key} = {value!r} in {where} must be a share of the "
+                            "points between 0 and 1 (0.1 takes 10%)")
+    return float(value)
+
+
+def _assignments(entries: object, stages: list[Stage], zone: ZoneInfo,
+                 path: Path) -> tuple[Assignment, ...]:
+    if not isinstance(entries, list):
+        raise ManifestError(f"{path}: assignments must be [[assignments]] tables")
+    order = {stage.id: stage.number for stage in stages}
+    found: list[Assignment] = []
+    for number, entry in enumerate(entries, start=1):
+        where = f"[[assignments]] entry {number}"
+        _check_keys("assignments", where, entry, path)
+        name = _typed(entry, "id", str, where, path)
+        if not name or any(char.isspace() or char in "/\\" for char in name) \
+                or name in {a.id for a in found}:
+            raise ManifestError(f"{path}: id = {name!r} in {where} must be a new name without "
+                                "spaces or slashes (it is given to --assignment)")
+        where = f"assignment {name!r}"
+        listed = _typed(entry, "stages", list, where, path)
+        unknown = [s for s in listed if s not in order]
+        if not listed or unknown:
+            raise ManifestError(f"{path}: stages = {listed!r} in {where} must list stage ids "
+                                f"of [[stages]]" + (f"; {unknown[0]!r} is none" if unknown else ""))
+        release = _moment(entry, "release", where, path, zone, end_of_day=False)
+        due = _moment(entry, "due", where, path, zone, end_of_day=True)
+        last_day = _moment(entry, "last_day", where, path, zone, end_of_day=True)
+        if release is not None and release > due:
+            raise ManifestError(f"{path}: {where} is due ({due}) before its release ({release})")
+        if last_day is not None and last_day < due:
+            raise ManifestError(f"{path}: {where} has a last_day ({last_day}) before it is "
+                                f"due ({due})")
+        policy = LatePolicy(penalty=_share(entry, "late_penalty", where, path, 0.0),
+                            cap=_share(entry, "late_cap", where, path, 1.0), last_day=last_day)
+        found.append(Assignment(
+            id=name, title=_typed(entry, "title", str, where, path, name),
+            stages=tuple(sorted(dict.fromkeys(listed), key=order.__getitem__)),
+            due=due, release=release, late=policy))
+    return tuple(found)
 
 
 @cache

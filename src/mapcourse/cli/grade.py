@@ -7,6 +7,7 @@ import contextlib
 import os
 import sys
 import tempfile
+from datetime import datetime, timezone
 from pathlib import Path
 
 from rich.console import Console
@@ -50,6 +51,22 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         help="run student code without isolation (still in its own process), "
                              "for code you trust; recorded in the output. Without it, grading "
                              "uses bubblewrap, else an unprivileged user, else refuses")
+    term = parser.add_argument_group("the term (see docs/instructors/term.md)")
+    term.add_argument("--assignment", metavar="NAME",
+                      help="grade one assignment of course.toml's [[assignments]]: only its "
+                           "stages, with its due date and late policy; every output covers "
+                           "exactly that assignment")
+    term.add_argument("--times", type=Path, metavar="CSV",
+                      help="when each submission was handed in (columns id, submitted); "
+                           "without it the time comes from Gradescope's "
+                           "submission_metadata.json, nbgrader's timestamp.txt or the last "
+                           "Git commit")
+    term.add_argument("--extensions", type=Path, metavar="CSV",
+                      help="per-student due dates (columns student, assignment, and due or "
+                           "days); default: course.toml's [term] extensions")
+    term.add_argument("--written", type=Path, metavar="CSV",
+                      help="the written parts' points (columns id, stage, points, comment), "
+                           "added to the autograded ones")
     after_grading.add_options(parser)
     parser.set_defaults(run=run)
 
@@ -68,13 +85,17 @@ def run(args: argparse.Namespace) -> int:
     if args.timeout <= 0 or args.memory <= 0 or args.stage_budget <= 0:
         raise UsageError("--timeout, --stage-budget and --memory must be positive")
     try:
-        course = load_course()
+        whole = load_course()
+        assignment, course = _assignment(whole, args.assignment)
         submissions = discover(args.paths, course)
     except (CourseNotFound, DiscoveryError) as error:
         raise UsageError(str(error)) from None
+    term = _term(args, whole, course, assignment, submissions)
     threshold, roster = after_grading.options(args)
+    out = previous = None
     if args.out is not None:
-        _check_out(args.out, args.paths)
+        out, previous = _run_folder(args.out)
+        _check_out(out, args.paths)
     elif roster is not None:
         raise UsageError("--roster names the students in the gradebooks that --out DIR "
                          "writes: give --out too")
@@ -94,32 +115,126 @@ def run(args: argparse.Namespace) -> int:
         print("mapcourse grade: WARNING: --no-sandbox: student code runs without isolation "
               "(own processes, but it can read and write your files and use the network)",
               file=sys.stderr)
+    started = datetime.now(timezone.utc)
     try:
-        report = _grade_with_progress(course, submissions, settings, args.out)
+        report = _grade_with_progress(course, submissions, settings, out, term)
     except SandboxUnavailable as error:
         raise UsageError(str(error)) from None
     except HiddenSuiteError as error:
         raise UsageError(f"the course's hidden suites are broken: {error}") from None
-    if args.out is not None:
+    standings = {s.id: term.standing(s) for s in report.submissions} if term.active else None
+    if out is not None:
         from mapcourse.report import build
+        from mapcourse.term import runs
 
-        export.write_grades(args.out, report, course)  # each submission's went as graded
+        export.write_grades(out, report, course, standings)  # each submission's went as graded
         after_grading.print_notes("grade", build.write_all(
-            args.out, report, course, {s.id: s.path for s in submissions},
-            threshold=threshold, roster=roster))
+            out, report, course, {s.id: s.path for s in submissions},
+            threshold=threshold, roster=roster, assignment=args.assignment,
+            standings=standings))
+        runs.record(out, course, assignment=args.assignment, paths=args.paths,
+                    options=_options(args), started=started, previous=previous)
+    _notes(term, out, previous)
     if args.format == "json":
-        sys.stdout.write(render.to_json(report))
+        sys.stdout.write(_json(report, standings, args.assignment))
     else:
-        render.table(report, course, Console())
+        render.table(report, course, Console(), standings,
+                     title=assignment.title if assignment else "")
     return 0
 
 
-def _grade_with_progress(course, submissions, settings, out):
+def _assignment(course, name):
+    """The assignment named by --assignment and the course cut to its stages."""
+    if name is None:
+        return None, course
+    try:
+        assignment = course.assignment(name)
+    except KeyError as error:
+        raise UsageError(f"--assignment: {error.args[0]}") from None
+    return assignment, course.restrict(assignment.stages)
+
+
+def _term(args, whole, course, assignment, submissions):
+    """What is known of each submission before grading: time, due date, written points."""
+    from zoneinfo import ZoneInfo
+
+    from mapcourse.term.extensions import ExtensionsError, read_extensions
+    from mapcourse.term.standing import Term
+    from mapcourse.term.times import TimesError, read_times
+    from mapcourse.term.written import WrittenError, read_written
+
+    zone = ZoneInfo(whole.timezone)
+    if assignment is None and (args.times or args.extensions):
+        raise UsageError("--times and --extensions need --assignment NAME: a due date to "
+                         "measure lateness against")
+    extensions_file = args.extensions or whole.extensions
+    try:
+        times = read_times(args.times, zone) if args.times else None
+        extensions = (read_extensions(extensions_file, whole.assignments, zone)
+                      if assignment is not None and extensions_file else None)
+        written = read_written(args.written, course) if args.written else None
+    except (TimesError, ExtensionsError, WrittenError) as error:
+        raise UsageError(str(error)) from None
+    return Term.gather(course, assignment, {s.id: s.path for s in submissions}, times,
+                       extensions, written, zone)
+
+
+def _run_folder(out: Path) -> tuple[Path, Path | None]:
+    """--out, or the folder beside it when it already holds a run (never written over)."""
+    from mapcourse.term import runs
+
+    if not runs.holds_run(out):
+        return out, None
+    new = runs.beside(out)
+    print(f"mapcourse grade: {out} holds an earlier run, kept as it is; this run goes "
+          f"beside it, to {new}", file=sys.stderr)
+    return new, out
+
+
+def _options(args) -> dict:
+    """The options a regrade repeats."""
+    return {"timeout": args.timeout, "stage_budget": args.stage_budget, "memory": args.memory,
+            "no_sandbox": args.no_sandbox, "jobs": args.jobs,
+            "times": str(args.times.resolve()) if args.times else None,
+            "extensions": str(args.extensions.resolve()) if args.extensions else None,
+            "written": str(args.written.resolve()) if args.written else None,
+            "similarity_threshold": args.similarity_threshold,
+            "roster": str(args.roster.resolve()) if args.roster else None}
+
+
+def _notes(term, out, previous) -> None:
+    if term.assignment is not None and (missing := term.no_time):
+        print(f"mapcourse grade: no submission time found for {', '.join(missing)}: graded "
+              "as on time (give --times CSV to set them)", file=sys.stderr)
+    if out is not None and previous is not None:
+        print(f"mapcourse grade: wrote {out} (the run in {previous} is unchanged)",
+              file=sys.stderr)
+
+
+def _json(report, standings, assignment) -> str:
+    """The contract's JSON; with an assignment or written points, each submission also
+    carries its standing under "term" (and the document its "assignment")."""
+    if not standings:
+        return render.to_json(report)
+    import json
+
+    data = report.to_json()
+    if assignment is not None:
+        data["assignment"] = assignment
+    for entry in data["submissions"]:
+        entry["term"] = standings[entry["id"]].to_json()
+    return json.dumps(data, indent=2) + "\n"
+
+
+def _grade_with_progress(course, submissions, settings, out, term):
     from mapcourse.grading.pool import grade_all
+
+    heading = term.assignment.title if term.assignment else ""
 
     def save(result):
         if out is not None:
-            export.write_submission(out, result, course, settings.isolation.description)
+            export.write_submission(out, result, course, settings.isolation.description,
+                                    term.standing(result) if term.active else None, heading)
 
     if not sys.stderr.isatty():
         return grade_all(course, submissions, settings, save)

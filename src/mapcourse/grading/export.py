@@ -10,26 +10,35 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from mapcourse.files import write_atomic
 from mapcourse.grading import render
 from mapcourse.grading.results import GradeReport, SubmissionResult
 from mapcourse.manifest import Course
 
+if TYPE_CHECKING:
+    from mapcourse.term.standing import Standing
+
 
 def write_submission(out: Path, submission: SubmissionResult, course: Course,
-                     sandbox: str) -> None:
-    """The files of one submission, as soon as it is graded."""
+                     sandbox: str, standing: Standing | None = None,
+                     heading: str = "") -> None:
+    """The files of one submission, as soon as it is graded; with its standing in an
+    assignment (written points, lateness) when the run has one."""
     write_atomic(out / "results" / f"{submission.id}.json",
-                 render.gradescope(submission, sandbox=sandbox))
+                 render.gradescope(submission, sandbox=sandbox, standing=standing))
     write_atomic(out / "feedback" / f"{submission.id}.md",
-                 render.feedback(submission, course, isolation=sandbox))
+                 render.feedback(submission, course, isolation=sandbox, standing=standing,
+                                 heading=heading))
 
 
-def write_grades(out: Path, report: GradeReport, course: Course) -> None:
+def write_grades(out: Path, report: GradeReport, course: Course,
+                 standings: Mapping[str, Standing] | None = None) -> None:
     """grades.csv: the class, once every submission is graded (and its files written)."""
-    write_atomic(out / "grades.csv", render.to_csv(report, course))
+    write_atomic(out / "grades.csv", render.to_csv(report, course, standings))
 
 
 # Learning platforms' gradebook imports. Canvas matches a row to a student by the Canvas

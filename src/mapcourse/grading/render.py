@@ -6,7 +6,8 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.table import Table
@@ -15,6 +16,9 @@ from mapcourse.grading import printed
 from mapcourse.grading.results import GradeReport, StageResult, SubmissionResult
 from mapcourse.manifest import Course, Stage
 
+if TYPE_CHECKING:
+    from mapcourse.term.standing import Standing
+
 STAGE_LABEL = {"missing": "missing", "import-error": "import error"}
 
 
@@ -22,28 +26,57 @@ def to_json(report: GradeReport) -> str:
     return json.dumps(report.to_json(), indent=2) + "\n"
 
 
-def to_csv(report: GradeReport, course: Course) -> str:
-    """id, one column per stage, total."""
+def to_csv(report: GradeReport, course: Course,
+           standings: Mapping[str, Standing] | None = None) -> str:
+    """id, one column per stage, total. With standings (an assignment, written points):
+    also each written part, the autograded and raw scores, when the work came in, how late,
+    the penalty, and the total after it."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["id", *(stage.id for stage in course.stages), "total"])
+    if not standings:
+        writer.writerow(["id", *(stage.id for stage in course.stages), "total"])
+        for submission in report.submissions:
+            writer.writerow([submission.id,
+                             *(_number(stage.score) for stage in submission.stages),
+                             _number(submission.score)])
+        return out.getvalue()
+    written = [stage.id for stage in course.stages if stage.derivation_points]
+    first = next(iter(standings.values()))
+    written = written if first.written else []
+    writer.writerow(["id", *(stage.id for stage in course.stages),
+                     *(f"{stage} written" for stage in written), "autograded", "written",
+                     "raw", "max", "submitted", "time source", "due", "days late", "penalty",
+                     "status", "total"])
     for submission in report.submissions:
-        writer.writerow([submission.id, *(_number(stage.score) for stage in submission.stages),
-                         _number(submission.score)])
+        standing = standings[submission.id]
+        late = standing.lateness
+        parts = {part.stage: part for part in standing.written}
+        writer.writerow([
+            submission.id, *(_number(stage.score) for stage in submission.stages),
+            *("" if parts[stage].points is None else _number(parts[stage].points)
+              for stage in written),
+            _number(standing.autograded), _number(standing.written_score),
+            _number(standing.raw), standing.max_score,
+            late.submitted.isoformat() if late.submitted else "", late.source,
+            late.due.isoformat() if late.due else "", late.days, _number(late.fraction),
+            late.status, _number(standing.total)])
     return out.getvalue()
 
 
-def table(report: GradeReport, course: Course, console: Console) -> None:
+def table(report: GradeReport, course: Course, console: Console,
+          standings: Mapping[str, Standing] | None = None, title: str = "") -> None:
     """Print the class as a table: a row per submission, a column per stage.
 
     The stage columns are headed by the stages' titles when the console is wide enough for
     them without breaking a word; otherwise by their numbers, with a legend under the table.
+    With standings, the written points, the lateness and the total after it follow.
     """
-    titled = _table(report, course, lambda stage: f"{stage.number}. {stage.title}")
+    titled = _table(report, course, lambda stage: f"{stage.number}. {stage.title}", standings,
+                    title)
     if _header_fits(titled, console.width):
         console.print(titled)
         return
-    console.print(_table(report, course, lambda stage: str(stage.number)))
+    console.print(_table(report, course, lambda stage: str(stage.number), standings, title))
     legend = Table.grid(padding=(0, 1))
     legend.add_column(justify="right", style="bold")
     legend.add_column()
@@ -61,16 +94,37 @@ def _header_fits(grid: Table, width: int) -> bool:
     return "…" not in header
 
 
-def _table(report: GradeReport, course: Course, header: Callable[[Stage], str]) -> Table:
-    grid = Table(title=f"{course.title}: {len(report.submissions)} submission(s)",
+def _table(report: GradeReport, course: Course, header: Callable[[Stage], str],
+           standings: Mapping[str, Standing] | None = None, title: str = "") -> Table:
+    grid = Table(title=f"{title or course.title}: {len(report.submissions)} submission(s)",
                  caption=f"sandbox: {report.sandbox}")
     grid.add_column("submission", style="bold", no_wrap=True)
     for stage in course.stages:
         grid.add_column(header(stage), justify="right")
-    grid.add_column(f"total /{course.max_score}", justify="right", style="bold")
+    if not standings:
+        grid.add_column(f"total /{course.max_score}", justify="right", style="bold")
+        for submission in report.submissions:
+            grid.add_row(submission.id, *(_cell(stage) for stage in submission.stages),
+                         _number(submission.score))
+        return grid
+    from mapcourse.term.standing import score_cell
+
+    first = next(iter(standings.values()))
+    if first.written:
+        grid.add_column("written", justify="right")
+    grid.add_column("late", justify="right")
+    grid.add_column(f"total /{first.max_score}", justify="right", style="bold")
     for submission in report.submissions:
-        grid.add_row(submission.id, *(_cell(stage) for stage in submission.stages),
-                     _number(submission.score))
+        standing = standings[submission.id]
+        late = standing.lateness
+        written = ([f"{_number(standing.written_score)}"
+                    + (" [yellow](unmarked)[/yellow]" if standing.unmarked else "")]
+                   if first.written else [])
+        late_cell = (f"[red]{late.days}d, not accepted[/red]" if not late.accepted else
+                     f"[yellow]{late.days}d[/yellow]" if late.days else
+                     "[yellow]no time[/yellow]" if late.status == "no time" else "")
+        grid.add_row(submission.id, *(_cell(stage) for stage in submission.stages), *written,
+                     late_cell, score_cell(standing))
     return grid
 
 
@@ -85,11 +139,26 @@ def _number(value: float) -> str:
     return f"{value:g}"
 
 
-def feedback(submission: SubmissionResult, course: Course, isolation: str = "") -> str:
+def feedback(submission: SubmissionResult, course: Course, isolation: str = "",
+             standing: Standing | None = None, heading: str = "") -> str:
     """Markdown for the student: per stage, what passed, what failed and why, and what
-    the stage printed; `isolation` names how the code was run (`Isolation.description`)."""
-    lines = [f"# Feedback for {submission.id}", "",
-             f"**Total: {_number(submission.score)} / {submission.max_score}**", ""]
+    the stage printed; `isolation` names how the code was run (`Isolation.description`).
+    With a standing: the written parts (points and the marker's comment), when the work
+    came in and what lateness took."""
+    lines = [f"# Feedback for {submission.id}" + (f": {heading}" if heading else ""), ""]
+    if standing is None:
+        lines += [f"**Total: {_number(submission.score)} / {submission.max_score}**", ""]
+    else:
+        lines += [f"**Total: {_number(standing.total)} / {standing.max_score}**", ""]
+        lines += [f"- Autograded: {_number(standing.autograded)} / {standing.autograded_max}"]
+        for part in standing.written:
+            marked = ("not marked yet" if part.points is None else
+                      f"{_number(part.points)} / {part.max_points}")
+            lines.append(f"- Written part of stage {course.stage(part.stage).number}: {marked}"
+                         + (f". {part.comment}" if part.comment else ""))
+        if late := standing.late_words():
+            lines.append(f"- {late}")
+        lines.append("")
     if isolation:
         lines += [f"Your code was {isolation}.", ""]
     for stage, result in zip(course.stages, submission.stages, strict=True):
@@ -122,9 +191,12 @@ def _missing(stage: StageResult) -> str:
     return f"`{stage.stage}.py` is missing from the submission."
 
 
-def gradescope(submission: SubmissionResult, *, sandbox: str) -> str:
+def gradescope(submission: SubmissionResult, *, sandbox: str,
+               standing: Standing | None = None) -> str:
     """Gradescope's results.json: a test per group, plus a "stage file" test per stage not
-    graded or with a note (worth 0 points: the note says which file was graded)."""
+    graded or with a note (worth 0 points: the note says which file was graded). With a
+    standing, the score is its total and a test per written part and for lateness says
+    where the points went."""
     tests = []
     for stage in submission.stages:
         if stage.status != "graded":
@@ -145,6 +217,17 @@ def gradescope(submission: SubmissionResult, *, sandbox: str) -> str:
     output = [f"Your code was {sandbox}."]
     output += [f"{stage.stage}: {printed.as_text(stage)}" for stage in submission.stages
                if stage.output_bytes]
-    return json.dumps({"score": submission.score, "output": "\n\n".join(output),
+    score = submission.score
+    if standing is not None:
+        score = standing.total
+        for part in standing.written:
+            tests.append({"name": f"{part.stage}: written part", "score": part.score,
+                          "max_score": float(part.max_points),
+                          "output": part.comment or ("not marked yet" if part.points is None
+                                                     else "marked"),
+                          "visibility": "visible"})
+        if late := standing.late_words():
+            output.insert(0, late)
+    return json.dumps({"score": score, "output": "\n\n".join(output),
                        "output_format": "text", "visibility": "visible",
                        "stdout_visibility": "hidden", "tests": tests}, indent=2) + "\n"

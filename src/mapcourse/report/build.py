@@ -16,12 +16,15 @@ from mapcourse.report.similarity import THRESHOLD, find_similar
 
 
 def write_all(out: Path, report: GradeReport, course: Course, folders: dict[str, Path], *,
-              threshold: float = THRESHOLD, roster: dict | None = None) -> list[str]:
+              threshold: float = THRESHOLD, roster: dict | None = None,
+              assignment: str | None = None, standings: dict | None = None) -> list[str]:
     """Save the run (class.json), then write the gradebooks and the report. Returns notes
-    for the instructor (a report that could not be drawn, students not in the roster)."""
-    export.write_atomic(out / saved.CLASS_FILE, saved.to_json(report, folders))
-    return rewrite(out, saved.SavedClass(report, folders), course, threshold=threshold,
-                   roster=roster)
+    for the instructor (a report that could not be drawn, students not in the roster).
+    `assignment` and `standings` (`mapcourse.term.standing`) are the run's term, if any."""
+    export.write_atomic(out / saved.CLASS_FILE, saved.to_json(
+        report, folders, assignment=assignment, standings=standings))
+    return rewrite(out, saved.SavedClass(report, folders, assignment, dict(standings or {})),
+                   course, threshold=threshold, roster=roster)
 
 
 def rewrite(out: Path, graded: saved.SavedClass, course: Course, *,

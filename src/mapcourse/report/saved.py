@@ -9,10 +9,12 @@ similarity check reads them again).
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from mapcourse.grading.results import GradeReport, StageResult, SubmissionResult, TestResult
+from mapcourse.term.standing import Standing
 
 CLASS_FILE = "class.json"
 
@@ -23,18 +25,26 @@ class SavedResultsError(Exception):
 
 @dataclass(frozen=True)
 class SavedClass:
-    """A graded class: its results, and each submission's folder by id."""
+    """A graded class: its results, and each submission's folder by id; with the
+    assignment it was and each submission's standing in it, when the run had one."""
 
     report: GradeReport
     folders: dict[str, Path]
+    assignment: str | None = None
+    standings: dict[str, Standing] = field(default_factory=dict)
 
 
-def to_json(report: GradeReport, folders: dict[str, Path]) -> str:
+def to_json(report: GradeReport, folders: dict[str, Path], *, assignment: str | None = None,
+            standings: Mapping[str, Standing] | None = None) -> str:
     data = report.to_json()
+    if assignment is not None:
+        data["assignment"] = assignment
     for submission, entry in zip(report.submissions, data["submissions"], strict=True):
         entry["seconds"] = round(submission.seconds, 3)
         if submission.id in folders:
             entry["folder"] = str(folders[submission.id])
+        if standings and submission.id in standings:
+            entry["term"] = standings[submission.id].to_json()
     return json.dumps(data, indent=1) + "\n"
 
 
@@ -54,7 +64,13 @@ def load(out: Path) -> SavedClass:
                                 "grade the class again with --out") from None
     folders = {entry["id"]: Path(entry["folder"]) for entry in data["submissions"]
                if entry.get("folder")}
-    return SavedClass(report, folders)
+    try:
+        standings = {entry["id"]: Standing.from_json(entry["id"], entry["term"])
+                     for entry in data["submissions"] if entry.get("term")}
+    except (ValueError, KeyError, TypeError) as error:
+        raise SavedResultsError(f"{path} cannot be read ({type(error).__name__}: {error}): "
+                                "grade the class again with --out") from None
+    return SavedClass(report, folders, data.get("assignment"), standings)
 
 
 def _submission(entry: dict) -> SubmissionResult:
