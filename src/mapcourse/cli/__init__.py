@@ -14,8 +14,8 @@ import sys
 
 from mapcourse.manifest import CourseNotFound, load_course
 
-COMMANDS = ("grade", "report", "stubs", "check", "hint", "release", "gradescope", "nbgrader",
-            "regenerate", "new_stage")
+COMMANDS = ("grade", "regrade", "report", "stubs", "check", "hint", "release", "gradescope",
+            "nbgrader", "regenerate", "new_stage")
 
 
 class UsageError(Exception):

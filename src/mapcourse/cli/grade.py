@@ -72,11 +72,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from mapcourse.grading import internals
-    from mapcourse.grading.plugin import HiddenSuiteError
-    from mapcourse.grading.pool import Settings
-    from mapcourse.sandbox.isolated import GiB, Limits, SandboxUnavailable
-    from mapcourse.sandbox.levels import UNPRIVILEGED, IsolationRefused, choose_isolation
 
     if args.format not in FORMATS:
         raise UsageError(f"unknown format {args.format!r}: use --format table or --format json")
@@ -99,39 +94,17 @@ def run(args: argparse.Namespace) -> int:
     elif roster is not None:
         raise UsageError("--roster names the students in the gradebooks that --out DIR "
                          "writes: give --out too")
-    try:
-        isolation = choose_isolation(course, trusted=args.no_sandbox)
-    except IsolationRefused as error:
-        raise UsageError(str(error)) from None
-    if isolation.level == UNPRIVILEGED:
-        print(f"mapcourse grade: student code is {isolation.description}", file=sys.stderr)
-    if not internals.FAST:
-        print(f"mapcourse grade: each stage runs through pytest.main, more slowly "
-              f"({internals.WHY_NOT_FAST}); the grades are the same", file=sys.stderr)
-    settings = Settings(isolation=isolation, timeout=args.timeout, jobs=args.jobs,
-                        limits=Limits(memory_bytes=int(args.memory * GiB)),
-                        stage_budget=args.stage_budget)
-    if args.no_sandbox:
-        print("mapcourse grade: WARNING: --no-sandbox: student code runs without isolation "
-              "(own processes, but it can read and write your files and use the network)",
-              file=sys.stderr)
+    settings = settings_from(course, timeout=args.timeout, stage_budget=args.stage_budget,
+                             memory=args.memory, no_sandbox=args.no_sandbox, jobs=args.jobs)
     started = datetime.now(timezone.utc)
-    try:
-        report = _grade_with_progress(course, submissions, settings, out, term)
-    except SandboxUnavailable as error:
-        raise UsageError(str(error)) from None
-    except HiddenSuiteError as error:
-        raise UsageError(f"the course's hidden suites are broken: {error}") from None
+    report = _graded(lambda: _grade_with_progress(course, submissions, settings, out, term))
     standings = {s.id: term.standing(s) for s in report.submissions} if term.active else None
     if out is not None:
-        from mapcourse.report import build
         from mapcourse.term import runs
 
-        export.write_grades(out, report, course, standings)  # each submission's went as graded
-        after_grading.print_notes("grade", build.write_all(
-            out, report, course, {s.id: s.path for s in submissions},
-            threshold=threshold, roster=roster, assignment=args.assignment,
-            standings=standings))
+        write_run(out, report, course, {s.id: s.path for s in submissions}, standings,
+                  threshold=threshold, roster=roster, assignment=args.assignment,
+                  per_submission=False)  # each submission's files went as it was graded
         runs.record(out, course, assignment=args.assignment, paths=args.paths,
                     options=_options(args), started=started, previous=previous)
     _notes(term, out, previous)
@@ -141,6 +114,69 @@ def run(args: argparse.Namespace) -> int:
         render.table(report, course, Console(), standings,
                      title=assignment.title if assignment else "")
     return 0
+
+
+def settings_from(course, *, timeout, stage_budget, memory, no_sandbox, jobs, command="grade"):
+    """The grading settings, with the machine's isolation; what the instructor should
+    know about them goes to stderr."""
+    from mapcourse.grading import internals
+    from mapcourse.grading.pool import Settings
+    from mapcourse.sandbox.isolated import GiB, Limits
+    from mapcourse.sandbox.levels import UNPRIVILEGED, IsolationRefused, choose_isolation
+
+    try:
+        isolation = choose_isolation(course, trusted=no_sandbox)
+    except IsolationRefused as error:
+        raise UsageError(str(error)) from None
+    if isolation.level == UNPRIVILEGED:
+        print(f"mapcourse {command}: student code is {isolation.description}", file=sys.stderr)
+    if not internals.FAST:
+        print(f"mapcourse {command}: each stage runs through pytest.main, more slowly "
+              f"({internals.WHY_NOT_FAST}); the grades are the same", file=sys.stderr)
+    if no_sandbox:
+        print(f"mapcourse {command}: WARNING: --no-sandbox: student code runs without "
+              "isolation (own processes, but it can read and write your files and use the "
+              "network)", file=sys.stderr)
+    return Settings(isolation=isolation, timeout=timeout or TEST_TIME_LIMIT, jobs=jobs,
+                    limits=Limits(memory_bytes=int((memory or 4.0) * GiB)),
+                    stage_budget=stage_budget or STAGE_BUDGET)
+
+
+def _graded(grading):
+    """The report `grading()` returns; a sandbox or suite that cannot run is a UsageError."""
+    from mapcourse.grading.plugin import HiddenSuiteError
+    from mapcourse.sandbox.isolated import SandboxUnavailable
+
+    try:
+        return grading()
+    except SandboxUnavailable as error:
+        raise UsageError(str(error)) from None
+    except HiddenSuiteError as error:
+        raise UsageError(f"the course's hidden suites are broken: {error}") from None
+
+
+def grade_quietly(course, submissions, settings):
+    """Grade without writing anything (a regrade writes once every stage is merged)."""
+    from mapcourse.grading.pool import grade_all
+
+    return _graded(lambda: grade_all(course, submissions, settings))
+
+
+def write_run(out: Path, report, course, folders, standings, *, threshold, roster,
+              assignment, heading: str = "", per_submission: bool = True) -> None:
+    """Every file of a run in `out`: each submission's results and feedback (unless they
+    were written as graded), grades.csv, class.json, the gradebooks and the report."""
+    from mapcourse.report import build
+
+    out.mkdir(parents=True, exist_ok=True)
+    if per_submission:
+        for submission in report.submissions:
+            export.write_submission(out, submission, course, report.sandbox,
+                                    standings[submission.id] if standings else None, heading)
+    export.write_grades(out, report, course, standings)
+    after_grading.print_notes("grade", build.write_all(
+        out, report, course, folders, threshold=threshold, roster=roster,
+        assignment=assignment, standings=standings))
 
 
 def _assignment(course, name):

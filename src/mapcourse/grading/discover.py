@@ -31,9 +31,7 @@ def discover(paths: list[Path], course: Course) -> list[Submission]:
     stubs = Stubs(course)
 
     def submission(folder: Path, name: str) -> Submission:
-        if any((folder / filename).is_file() for filename in stage_files):
-            return Submission(name, folder)
-        return Submission(name, folder, locate(folder, course, stubs))
+        return submission_at(folder, name, course, stubs)
 
     found: list[Submission] = []
     for path in paths:
@@ -63,3 +61,12 @@ def discover(paths: list[Path], course: Course) -> list[Submission]:
                                  "class folders separately")
         seen.add(each.id)
     return found
+
+
+def submission_at(folder: Path, name: str, course: Course, stubs: Stubs | None = None
+                  ) -> Submission:
+    """The submission in one student's folder, graded as it is when a stage file is at its
+    top, else located by the upload rules."""
+    if any((folder / stage.filename).is_file() for stage in course.stages):
+        return Submission(name, folder)
+    return Submission(name, folder, locate(folder, course, stubs or Stubs(course)))
