@@ -105,13 +105,17 @@ def test_out_holds_csv_gradescope_results_and_feedback(graded):
 def test_grading_again_writes_the_same_files(graded, small_class, tmp_path):
     out = tmp_path / "again"
     assert mapcourse("grade", str(small_class), "--out", str(out), "--jobs", "1").returncode == 0
-    timed = {"class.json", "report.html"}  # they say how long each submission took
+    # they say when and how long: each submission's time, the run's start and options
+    timed = {"class.json", "report.html", "run.json"}
     compared = 0
     for path in graded["out"].rglob("*"):
         if path.is_file() and path.name not in timed:
             assert (out / path.relative_to(graded["out"])).read_bytes() == path.read_bytes()
             compared += 1
     assert compared >= 9  # grades.csv, the gradebooks, each submission's results and feedback
+    first, second = (json.loads((d / "run.json").read_text()) for d in (graded["out"], out))
+    assert first["suites"] == second["suites"] and first["stages"] == second["stages"]
+    assert second["options"]["jobs"] == 1 and second["previous"] is None
 
 
 @pytest.mark.slow

@@ -57,9 +57,12 @@ def course_without_torch(folder: Path) -> Path:
                                      *(f"*{stage}*" for stage in dropped))
     for name in COURSE_FOLDERS:
         shutil.copytree(ROOT / name, folder / name, ignore=skipped)
-    blocks = (ROOT / "course.toml").read_text().split("[[stages]]")
-    kept = [block for block in blocks if not any(f'id = "{stage}"' in block for stage in dropped)]
-    (folder / "course.toml").write_text("[[stages]]".join(kept))
+    # the tables of course.toml that name a dropped stage go: its [[stages]] entry and the
+    # [[assignments]] that hold it
+    table = re.compile(r"(?m)^(?=\[\[(?:stages|assignments)\]\]$)")
+    tables = table.split((ROOT / "course.toml").read_text())
+    kept = [table for table in tables if not any(f'"{stage}"' in table for stage in dropped)]
+    (folder / "course.toml").write_text("".join(kept))
     return folder
 
 
