@@ -90,8 +90,8 @@ def _header_fits(grid: Table, width: int) -> bool:
     trial = Console(width=width, file=io.StringIO(), color_system=None, legacy_windows=False)
     with trial.capture() as captured:
         trial.print(grid)
-    header = captured.get().split("┡", 1)[0]
-    return "…" not in header
+    header = captured.get().split("┡", 1)[0]  # the title, the top border, the headers
+    return "…" not in header and header.count("\n") <= 2 + 3
 
 
 def _table(report: GradeReport, course: Course, header: Callable[[Stage], str],
@@ -111,16 +111,18 @@ def _table(report: GradeReport, course: Course, header: Callable[[Stage], str],
 
     first = next(iter(standings.values()))
     if first.written:
-        grid.add_column("written", justify="right")
-    grid.add_column("late", justify="right")
-    grid.add_column(f"total /{first.max_score}", justify="right", style="bold")
+        grid.add_column("written", justify="right", no_wrap=True)
+    grid.add_column("late", justify="right", no_wrap=True)
+    grid.add_column(f"total /{first.max_score}", justify="right", style="bold", no_wrap=True)
+    if any(standing.unmarked for standing in standings.values()):
+        grid.caption = f"* a written part not marked yet counts 0; {grid.caption}"
     for submission in report.submissions:
         standing = standings[submission.id]
         late = standing.lateness
         written = ([f"{_number(standing.written_score)}"
-                    + (" [yellow](unmarked)[/yellow]" if standing.unmarked else "")]
+                    + ("[yellow]*[/yellow]" if standing.unmarked else "")]
                    if first.written else [])
-        late_cell = (f"[red]{late.days}d, not accepted[/red]" if not late.accepted else
+        late_cell = (f"[red]{late.days}d, refused[/red]" if not late.accepted else
                      f"[yellow]{late.days}d[/yellow]" if late.days else
                      "[yellow]no time[/yellow]" if late.status == "no time" else "")
         grid.add_row(submission.id, *(_cell(stage) for stage in submission.stages), *written,

@@ -2,8 +2,8 @@
 date-time) or `days` (extra days after the assignment's due date).
 
 A student's extension replaces the assignment's due date for that student alone; the
-late policy then counts from it, and a due date past the assignment's last day moves the
-last day with it.
+late policy then counts from it, and the last day moves by as much as the due date: the
+window for late work keeps its length.
 """
 
 from __future__ import annotations

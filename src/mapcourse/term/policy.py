@@ -75,8 +75,6 @@ class Lateness:
         last = self.policy.last_day
         if self.submitted is None or last is None or not self.days:
             return True
-        if self.extended and self.due is not None and self.due > last:
-            last = self.due  # an extension beyond the last day moves it
         return self.submitted <= last
 
     @property

@@ -9,7 +9,7 @@ Gradescope's results, class.json, the report and the gradebooks.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
@@ -121,8 +121,13 @@ class Term:
             return Lateness(None, "", None)
         handed = self.handed.get(submission_id, Handed(None))
         extended = self.extensions.get((submission_id, self.assignment.id))
+        policy = self.assignment.late
+        if extended is not None and policy.last_day is not None and self.assignment.due \
+                and extended > self.assignment.due:
+            # an extension moves the last day with the due date: the late window keeps its length
+            policy = replace(policy, last_day=policy.last_day + (extended - self.assignment.due))
         return Lateness(handed.submitted, handed.source, extended or self.assignment.due,
-                        extended is not None, self.assignment.late)
+                        extended is not None, policy)
 
     def standing(self, result: SubmissionResult) -> Standing:
         written = for_submission(result.id, self.course, self.written) \
