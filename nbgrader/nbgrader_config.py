@@ -18,8 +18,9 @@ c.CourseDirectory.course_id = 'mapcourse'
 c.CourseDirectory.root = here
 
 # The exchange, through which assignments are released and collected (nbgrader's
-# default is /usr/local/share/nbgrader/exchange): this course's own exchange/.
-# Students' nbgrader must name the same folder in its own config.
+# default is /usr/local/share/nbgrader/exchange): this course's own exchange/,
+# found only by nbgrader run in this folder. On a hub where every student is a user,
+# generate the course with `--exchange` (docs/instructors/nbgrader.md).
 c.Exchange.root = os.path.join(here, "exchange")
 
 # Students never see hidden test source: test cells hold none (nothing for nbgrader's

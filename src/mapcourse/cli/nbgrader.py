@@ -15,6 +15,10 @@ Next, in {directory} (with this Python's bin folder on PATH):
   nbgrader release_assignment STAGE      then collect, autograde, generate_feedback
   jupyter lab                            started in {directory}: Formgrader
 See docs/instructors/nbgrader.md."""
+SHARED_EXCHANGE = """\
+Every user's nbgrader must find the exchange: the hub's administrator puts this line in
+{config} (students then fetch and submit with --course {course_id}):
+  {line}"""
 NO_MATHJAX = ("note: no MathJax at {path} (npm ci installs it): Formgrader and the feedback "
               "will load it from a CDN")
 
@@ -31,8 +35,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--check", action="store_true",
                         help="write nothing; exit 1 if any generated file is stale")
     parser.add_argument("--exchange", type=Path, metavar="DIR",
-                        help="nbgrader's exchange (default: DIR/exchange); on JupyterHub, a "
-                             "folder every student can write to, e.g. /srv/nbgrader/exchange")
+                        help="nbgrader's exchange (default: DIR/exchange); on a hub where "
+                             "students are users, a shared one such as /srv/nbgrader/exchange, "
+                             "set up with nbgrader's modes (the folder 1777, the course's "
+                             "inbound 2733...)")
     parser.add_argument("--roster", type=Path, metavar="CSV",
                         help="also add these students to the gradebook (nbgrader db student "
                              "import: columns id, first_name, last_name, email)")
@@ -42,6 +48,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     try:
         from mapcourse.nbgrader.course import stale_files, write_course
+        from mapcourse.nbgrader.exchange import (
+            SYSTEM_CONFIG,
+            ExchangeSetupError,
+            prepare_exchange,
+            system_config,
+        )
         from mapcourse.nbgrader.feedback import MATHJAX_PACKAGE, copy_mathjax
         from mapcourse.nbgrader.roster import RosterError, import_roster, read_roster
         from mapcourse.nbgrader.suites import SuiteError
@@ -67,13 +79,19 @@ def run(args: argparse.Namespace) -> int:
             print(f"wrote {path}")
         if not written:
             print(f"{args.directory} is up to date")
+        if exchange is not None:
+            for line in prepare_exchange(Path(exchange), args.course_id):
+                print(line)
         if copy_mathjax(course.root, args.directory) is None:
             print(NO_MATHJAX.format(path=course.root / MATHJAX_PACKAGE))
         if args.roster is not None:
             import_roster(args.directory, args.roster)
             print(f"added the students of {args.roster} to {args.directory / 'gradebook.db'}")
             return 0
-    except (CourseNotFound, SuiteError, RosterError) as error:
+    except (CourseNotFound, SuiteError, RosterError, ExchangeSetupError) as error:
         raise UsageError(str(error)) from None
     print(NEXT_STEPS.format(directory=args.directory, first=course.stages[0].id))
+    if exchange is not None:
+        print(SHARED_EXCHANGE.format(config=SYSTEM_CONFIG, course_id=args.course_id,
+                                     line=system_config(Path(exchange))))
     return 0

@@ -26,8 +26,7 @@ c.CourseDirectory.course_id = {course_id!r}
 c.CourseDirectory.root = here
 
 # The exchange, through which assignments are released and collected (nbgrader's
-# default is /usr/local/share/nbgrader/exchange): {exchange_comment}.
-# Students' nbgrader must name the same folder in its own config.
+# default is /usr/local/share/nbgrader/exchange): {exchange_comment}
 c.Exchange.root = {exchange}
 
 # Students never see hidden test source: test cells hold none (nothing for nbgrader's
@@ -42,13 +41,20 @@ c.HTMLExporter.extra_template_basedirs = template_basedirs()
 c.Execute.timeout = {timeout}
 '''
 
+OWN_EXCHANGE = """this course's own exchange/,
+# found only by nbgrader run in this folder. On a hub where every student is a user,
+# generate the course with `--exchange` (docs/instructors/nbgrader.md)."""
+SHARED_EXCHANGE = """one folder shared by every
+# user of the hub. Students' nbgrader finds it through /etc/jupyter/nbgrader_config.py,
+# where the hub's administrator writes this same line (docs/instructors/nbgrader.md)."""
+
 
 def nbgrader_config(course: Course, course_id: str, exchange: str | None = None) -> str:
     """The text of nbgrader_config.py for this course; the exchange is the course folder's
     own exchange/ unless `exchange` names another folder (absolute)."""
     if exchange is None:
-        value, comment = 'os.path.join(here, "exchange")', "this course's own exchange/"
+        value, comment = 'os.path.join(here, "exchange")', OWN_EXCHANGE
     else:
-        value, comment = repr(exchange), "a folder every student can write to"
+        value, comment = repr(exchange), SHARED_EXCHANGE
     return TEMPLATE.format(title=course.title, course_id=course_id, timeout=CELL_TIMEOUT,
                            exchange=value, exchange_comment=comment)
