@@ -39,7 +39,12 @@ def add_options(parser: argparse.ArgumentParser) -> None:
 
 
 def options(args: argparse.Namespace) -> tuple[float, dict | None]:
-    """The threshold and the roster, checked; a mistake is a UsageError."""
+    """The threshold and the roster, checked; a mistake is a UsageError, and so is an --out
+    DIR whose report.html this Python cannot write (said before grading, not after)."""
+    from mapcourse.report import unavailable
+
+    if getattr(args, "out", None) is not None and (why := unavailable()):
+        raise UsageError(why)
     if not 0 < args.similarity_threshold <= 1:
         raise UsageError(f"--similarity-threshold must lie in (0, 1], got "
                          f"{args.similarity_threshold:g}")
@@ -65,9 +70,15 @@ def run(args: argparse.Namespace) -> int:
         graded = saved.load(args.out)
     except (CourseNotFound, saved.SavedResultsError) as error:
         raise UsageError(str(error)) from None
+    if graded.report.submissions:  # the stages the run graded (an assignment's, or all)
+        course = course.restrict(tuple(s.stage for s in graded.report.submissions[0].stages))
     from mapcourse.report import build  # matplotlib and the rest, once the call is sound
 
-    print_notes("report", build.rewrite(args.out, graded, course, threshold=threshold,
-                                        roster=roster))
-    render.table(graded.report, course, Console())
+    try:
+        print_notes("report", build.rewrite(args.out, graded, course, threshold=threshold,
+                                            roster=roster))
+    except build.page.ReportUnavailable as error:
+        raise UsageError(str(error)) from None
+    title = course.assignment(graded.assignment).title if graded.assignment else ""
+    render.table(graded.report, course, Console(), graded.standings or None, title)
     return 0

@@ -60,16 +60,23 @@ class RosterError(Exception):
 
 
 def read_roster(path: Path) -> dict[str, dict[str, str]]:
-    """A roster CSV (`id` and any of ROSTER's columns) as {submission id: {column: value}}."""
+    """A roster as {submission id: {column: value}}: either a CSV with `id` and any of
+    ROSTER's columns, or the gradebook a platform exports as it is (Canvas: Student, ID,
+    SIS User ID, SIS Login ID, Section; Moodle: First name, Last name, ID number, Email
+    address). An exported student is found under each name a folder may have: login,
+    SIS user id, Canvas id, username, ID number, email or the email's part before @."""
     try:
         with path.open(newline="", encoding="utf-8-sig") as file:
             rows = list(csv.DictReader(file))
     except (OSError, UnicodeDecodeError, csv.Error) as error:
         raise RosterError(f"the roster {path} cannot be read ({error})") from None
     columns = set(rows[0]) if rows else set()
+    if "id" not in columns and columns & set(EXPORTED):
+        return _exported(rows)
     if "id" not in columns:
         raise RosterError(f"the roster {path} has no `id` column: give each student's "
-                          "submission folder name in a column named id")
+                          "submission folder name in a column named id (or give the "
+                          "gradebook Canvas or Moodle exports, as it is)")
     if unknown := sorted(columns - set(ROSTER)):
         raise RosterError(f"the roster {path} has unknown columns {', '.join(unknown)}: use "
                           f"{', '.join(ROSTER)}")
@@ -77,50 +84,123 @@ def read_roster(path: Path) -> dict[str, dict[str, str]]:
                                 if key != "id"} for row in rows if row["id"].strip()}
 
 
+# The columns of the platforms' own exports, and the roster keys they fill.
+EXPORTED = {"Student": "name", "ID": "canvas_id", "SIS User ID": "sis_user_id",
+            "SIS Login ID": "sis_login_id", "Section": "section", "Username": "username",
+            "ID number": "idnumber", "Email address": "email"}
+
+
+def _exported(rows: list[dict]) -> dict[str, dict[str, str]]:
+    found: dict[str, dict[str, str]] = {}
+    for row in rows:
+        name = (row.get("Student") or "").strip()
+        if name.startswith("Points Possible") or name == "Test Student":
+            continue  # Canvas's points row and its student view
+        student = {key: (row.get(column) or "").strip() for column, key in EXPORTED.items()}
+        if not student["name"] and (row.get("First name") or row.get("Last name")):
+            student["name"] = f"{row.get('First name', '')} {row.get('Last name', '')}".strip()
+        student = {key: value for key, value in student.items() if value}
+        names = [student.get(key, "") for key in ("sis_login_id", "username", "sis_user_id",
+                                                  "idnumber", "canvas_id", "email")]
+        names.append(student.get("email", "").partition("@")[0])
+        for known in dict.fromkeys(n for n in names if n):
+            found.setdefault(known, student)
+    return found
+
+
+def roster_students(roster: Mapping[str, dict[str, str]]) -> list[tuple[str, dict[str, str]]]:
+    """Each student of a roster once, under the first name it is found by."""
+    seen, students = set(), []
+    for key, student in roster.items():
+        if id(student) not in seen:
+            seen.add(id(student))
+            students.append((key, student))
+    return students
+
+
 def assignment_names(course: Course) -> list[str]:
     """One gradebook column per stage: "Stage 1: Maximum likelihood for a coin"."""
     return [f"Stage {stage.number}: {stage.title}" for stage in course.stages]
 
 
+class Gradebook:
+    """What both gradebooks hold: a column per stage, or, for an assignment, one column
+    (its title) holding the total after lateness, out of its points with the written ones;
+    and a row per submission, then (for an assignment) a 0 for each student of the roster
+    who handed in nothing."""
+
+    def __init__(self, report: GradeReport, course: Course,
+                 roster: Mapping[str, dict[str, str]] | None = None,
+                 standings: Mapping[str, Standing] | None = None, title: str = "") -> None:
+        self.roster = roster or {}
+        self.term = bool(standings) and bool(title)
+        if self.term:
+            first = next(iter(standings.values()))
+            self.columns, self.points = [title], [first.max_score]
+        else:
+            self.columns = assignment_names(course)
+            self.points = [stage.points for stage in course.stages]
+        self.rows: list[tuple[str, dict[str, str], list[str], str]] = []
+        for submission in report.submissions:
+            standing = (standings or {}).get(submission.id)
+            if self.term and standing is not None:
+                scores = [_number(standing.total)]
+                comment = render.gradebook_comment(standing)
+            else:
+                scores = [_number(stage.score) for stage in submission.stages]
+                comment = ""
+            self.rows.append((submission.id, self.roster.get(submission.id, {}), scores,
+                              comment))
+        if self.term:
+            graded = {id(self.roster.get(s.id)) for s in report.submissions}
+            for key, student in roster_students(self.roster):
+                if id(student) not in graded:
+                    self.rows.append((key, student, ["0"], "Nothing was handed in."))
+
+
 def canvas_csv(report: GradeReport, course: Course,
-               roster: dict[str, dict[str, str]] | None = None) -> str:
+               roster: dict[str, dict[str, str]] | None = None,
+               standings: Mapping[str, Standing] | None = None, title: str = "") -> str:
     """Canvas's gradebook import: the student columns, a "Points Possible" row, a row per
-    submission. Without a roster entry the submission id is the SIS Login ID (and name)."""
+    submission. Without a roster entry the submission id is the SIS Login ID (and name).
+    Canvas takes no comments from a CSV: they are in feedback/ and moodle.csv."""
+    book = Gradebook(report, course, roster, standings, title)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow([*CANVAS_STUDENT, *assignment_names(course)])
-    writer.writerow(["    Points Possible", "", "", "", "",
-                     *(stage.points for stage in course.stages)])
-    for submission in report.submissions:
-        known = (roster or {}).get(submission.id, {})
-        student = {"Student": submission.id, "SIS Login ID": submission.id} if not known else {}
+    writer.writerow([*CANVAS_STUDENT, *book.columns])
+    writer.writerow(["    Points Possible", "", "", "", "", *book.points])
+    for sid, known, scores, _ in book.rows:
+        student = {"Student": sid, "SIS Login ID": sid} if not known else {}
         student |= {ROSTER[key]: value for key, value in known.items() if value}
-        writer.writerow([*(student.get(column, "") for column in CANVAS_STUDENT),
-                         *(_number(stage.score) for stage in submission.stages)])
+        writer.writerow([*(student.get(column, "") for column in CANVAS_STUDENT), *scores])
     return out.getvalue()
 
 
 def moodle_csv(report: GradeReport, course: Course,
-               roster: dict[str, dict[str, str]] | None = None) -> str:
+               roster: dict[str, dict[str, str]] | None = None,
+               standings: Mapping[str, Standing] | None = None, title: str = "") -> str:
     """Moodle's grade import from CSV: the user's username, ID number and email address,
-    then a column per stage. Without a roster entry the submission id is the username."""
+    then a column per stage. Without a roster entry the submission id is the username. For
+    an assignment, its one column is followed by "Feedback", which Moodle's import maps to
+    the grade item's feedback."""
+    book = Gradebook(report, course, roster, standings, title)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow([*MOODLE_USER, *assignment_names(course)])
-    for submission in report.submissions:
-        known = (roster or {}).get(submission.id, {})
-        user = {"Username": submission.id} | {ROSTER[key]: value for key, value in known.items()
-                                              if value and ROSTER[key] in MOODLE_USER}
-        writer.writerow([*(user.get(column, "") for column in MOODLE_USER),
-                         *(_number(stage.score) for stage in submission.stages)])
+    writer.writerow([*MOODLE_USER, *book.columns, *(["Feedback"] if book.term else [])])
+    for sid, known, scores, comment in book.rows:
+        user = {"Username": sid} | {ROSTER[key]: value for key, value in known.items()
+                                    if value and ROSTER[key] in MOODLE_USER}
+        writer.writerow([*(user.get(column, "") for column in MOODLE_USER), *scores,
+                         *([comment] if book.term else [])])
     return out.getvalue()
 
 
 def write_gradebooks(out: Path, report: GradeReport, course: Course,
-                     roster: dict[str, dict[str, str]] | None = None) -> None:
+                     roster: dict[str, dict[str, str]] | None = None,
+                     standings: Mapping[str, Standing] | None = None, title: str = "") -> None:
     """canvas.csv and moodle.csv beside grades.csv."""
-    write_atomic(out / CANVAS_FILE, canvas_csv(report, course, roster))
-    write_atomic(out / MOODLE_FILE, moodle_csv(report, course, roster))
+    write_atomic(out / CANVAS_FILE, canvas_csv(report, course, roster, standings, title))
+    write_atomic(out / MOODLE_FILE, moodle_csv(report, course, roster, standings, title))
 
 
 def _number(value: float) -> str:

@@ -233,3 +233,16 @@ def gradescope(submission: SubmissionResult, *, sandbox: str,
     return json.dumps({"score": score, "output": "\n\n".join(output),
                        "output_format": "text", "visibility": "visible",
                        "stdout_visibility": "hidden", "tests": tests}, indent=2) + "\n"
+
+
+def gradebook_comment(standing: Standing) -> str:
+    """The line a gradebook's feedback column shows: the points and where they went."""
+    parts = [f"Autograded {_number(standing.autograded)}/{standing.autograded_max}"]
+    for part in standing.written:
+        parts.append(f"written part of {part.stage.split('_')[0].replace('stage', 'stage ')}: " +
+                     ("not marked yet" if part.points is None else
+                      f"{_number(part.points)}/{part.max_points}"))
+    text = ", ".join(parts) + "."
+    if late := standing.late_words():
+        text += " " + late
+    return text
