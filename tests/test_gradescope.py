@@ -6,6 +6,7 @@ import shutil
 import subprocess
 import sys
 import zipfile
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -76,3 +77,38 @@ def test_run_autograder_grades_the_submission_like_mapcourse_grade(tmp_path):
     assert sum(test["max_score"] for test in results["tests"]) == COURSE.max_score
     assert all(test["visibility"] == "visible" for test in results["tests"])
     assert results["execution_time"] > 0
+
+
+@pytest.mark.slow
+def test_an_assignment_bundle_grades_its_stages_only_with_the_late_policy(tmp_path):
+    extensions = tmp_path / "extensions.csv"
+    extensions.write_text("student,assignment,due,days\nlate@school.edu,a1,,3\n")
+    bundle = tmp_path / "a2.zip"
+    built = subprocess.run([sys.executable, "-m", "mapcourse", "gradescope", str(bundle),
+                            "--assignment", "a2", "--extensions", str(extensions)],
+                           cwd=ROOT, capture_output=True, text=True)
+    assert built.returncode == 0 and "assignment a2" in built.stdout, built.stderr
+    autograder = tmp_path / "autograder"
+    with zipfile.ZipFile(bundle) as archive:
+        archive.extractall(autograder / "source")
+    upload = autograder / "submission"
+    upload.mkdir(parents=True)
+    (autograder / "venv" / "bin").mkdir(parents=True)
+    (autograder / "venv" / "bin" / "python").symlink_to(sys.executable)
+    for stage in COURSE.stages:  # the whole repository, every stage done
+        shutil.copy(ROOT / "solutions" / f"{stage.id}.py", upload)
+    due = COURSE.assignment("a2").due
+    (autograder / "submission_metadata.json").write_text(json.dumps({
+        "created_at": (due + timedelta(days=1, hours=2)).isoformat(),
+        "users": [{"email": "late@school.edu", "name": "Late Student", "id": 1}]}))
+    environment = {**os.environ, "MAPCOURSE_AUTOGRADER_ROOT": str(autograder)}
+    run = subprocess.run(["bash", str(autograder / "source" / "run_autograder")],
+                         capture_output=True, text=True, env=environment, timeout=600)
+    assert run.returncode == 0, run.stderr
+    results = json.loads((autograder / "results" / "results.json").read_text())
+    stages = {test["name"].split(":")[0] for test in results["tests"]}
+    assert stages == {"stage3_gaussian_l2", "stage4_laplace_l1"}  # no "missing 0/10" entries
+    autograded = sum(test["max_score"] for test in results["tests"])
+    assert autograded == 20  # a whole-repository upload is not scored out of 60
+    assert results["score"] == pytest.approx(20 * 0.8)  # 2 days late; the a1 extension is not a2's
+    assert results["output"].startswith("2 days late: −20%, 20/20 → 16/20")

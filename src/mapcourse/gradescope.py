@@ -13,13 +13,16 @@ unless the bundle's fits it, so that no Gradescope run records the examples agai
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import sys
 import time
 import traceback
 import zipfile
+from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from mapcourse.files import write_atomic
 from mapcourse.grading import cache, render
@@ -28,7 +31,11 @@ from mapcourse.grading.pool import Settings, grade_all
 from mapcourse.grading.uploads import locate
 from mapcourse.manifest import Course, load_course, project_table
 from mapcourse.sandbox.levels import IsolationRefused, choose_isolation
+from mapcourse.term.policy import Assignment
 from mapcourse.terms import requirement_name
+
+if TYPE_CHECKING:
+    from mapcourse.term.standing import Standing
 
 COURSE_FILES = ("pyproject.toml", "course.toml", "README.md")
 COURSE_FOLDERS = ("src", "solutions", "autograder")
@@ -122,8 +129,15 @@ def setup_script(course: Course) -> str:
     return SETUP.replace("@index@", TORCH_INDEX).replace("@torch@", torch_requirement(course))
 
 
-def build_bundle(course: Course, zip_path: Path) -> list[str]:
-    """Write the autograder zip; returns the names it holds."""
+ASSIGNMENT_FILE = "gradescope-assignment.json"
+"""In the bundle's course: the assignment it grades and its students' extensions."""
+
+
+def build_bundle(course: Course, zip_path: Path, assignment: Assignment | None = None,
+                 extensions: dict[str, datetime] | None = None) -> list[str]:
+    """Write the autograder zip; returns the names it holds. With an assignment, the
+    bundle grades only its stages, with its due date and late policy, and each student's
+    extension ({email or name: due date})."""
     names: list[str] = []
     zip_path.parent.mkdir(parents=True, exist_ok=True)
     temporary = zip_path.with_name(f".{zip_path.name}.partial")
@@ -138,6 +152,14 @@ def build_bundle(course: Course, zip_path: Path) -> list[str]:
             info.external_attr = 0o100755 << 16
             bundle.writestr(info, text)
             names.append(name)
+        if assignment is not None:
+            chosen = json.dumps({"assignment": assignment.id, "extensions": {
+                student: due.isoformat() for student, due in sorted((extensions or {}).items())}},
+                indent=1) + "\n"
+            info = zipfile.ZipInfo(f"course/{ASSIGNMENT_FILE}", date_time=(2026, 1, 1, 0, 0, 0))
+            info.external_attr = 0o100644 << 16
+            bundle.writestr(info, chosen)
+            names.append(info.filename)
         for path in files:
             name = f"course/{path.relative_to(course.root).as_posix()}"
             info = zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0))
@@ -171,16 +193,53 @@ def run_autograder(root: Path) -> dict:
     started = time.monotonic()
     try:
         course = load_course()
+        assignment, extensions = bundled_assignment(course)
+        if assignment is not None:
+            course = course.restrict(assignment.stages)
         submission = find_submission(root / "submission", course)
         settings = Settings(jobs=1)  # bubblewrap, else an unprivileged user, else refused
         report = grade_all(course, [submission], settings)
-        results = json.loads(render.gradescope(report.submissions[0], sandbox=report.sandbox))
+        standing = None
+        if assignment is not None:
+            standing = assignment_standing(root, course, assignment, extensions,
+                                           report.submissions[0])
+        results = json.loads(render.gradescope(report.submissions[0], sandbox=report.sandbox,
+                                               standing=standing))
     except Exception as error:  # noqa: BLE001 - the student still gets feedback
         traceback.print_exc()
         results = not_graded(error)
     results["execution_time"] = math.ceil(time.monotonic() - started)  # whole seconds
     write_atomic(root / "results" / "results.json", json.dumps(results, indent=2) + "\n")
     return results
+
+
+def bundled_assignment(course: Course) -> tuple[Assignment | None, dict[str, datetime]]:
+    """The assignment the bundle was built for, if any, and its extensions."""
+    path = course.root / ASSIGNMENT_FILE
+    if not path.is_file():
+        return None, {}
+    chosen = json.loads(path.read_text(encoding="utf-8"))
+    return course.assignment(chosen["assignment"]), {
+        student: datetime.fromisoformat(due) for student, due in chosen["extensions"].items()}
+
+
+def assignment_standing(root: Path, course: Course, assignment: Assignment,
+                        extensions: dict[str, datetime], result) -> Standing:
+    """The submission's place in the assignment: handed in at Gradescope's `created_at`
+    (submission_metadata.json), due at the assignment's due date or the extension of any
+    of its users (by email or name)."""
+    from mapcourse.term.standing import Term
+    from mapcourse.term.times import handed_in
+
+    handed = handed_in(root, result.id)
+    users = []
+    with contextlib.suppress(OSError, ValueError):
+        users = json.loads((root / "submission_metadata.json").read_text()).get("users") or []
+    own = [extensions[key] for user in users for key in (user.get("email"), user.get("name"))
+           if key in extensions]
+    term = Term(course, assignment, {result.id: handed},
+                {(result.id, assignment.id): max(own)} if own else {})
+    return term.standing(result)
 
 
 def not_graded(error: BaseException) -> dict:
