@@ -11,7 +11,7 @@ from pathlib import Path
 from mapcourse.grading import export
 from mapcourse.grading.results import GradeReport
 from mapcourse.manifest import Course
-from mapcourse.report import page, saved
+from mapcourse.report import page, saved, unavailable
 from mapcourse.report.similarity import THRESHOLD, find_similar
 
 
@@ -19,7 +19,9 @@ def write_all(out: Path, report: GradeReport, course: Course, folders: dict[str,
               threshold: float = THRESHOLD, roster: dict | None = None,
               assignment: str | None = None, standings: dict | None = None) -> list[str]:
     """Save the run (class.json), then write the gradebooks and the report. Returns notes
-    for the instructor (a report that could not be drawn, students not in the roster).
+    for the instructor (students not in the roster, submissions not compared); raises
+    page.ReportUnavailable, with the command that installs it, when the report cannot be
+    drawn here (`mapcourse.report.unavailable()` says so before grading).
     `assignment` and `standings` (`mapcourse.term.standing`) are the run's term, if any."""
     export.write_atomic(out / saved.CLASS_FILE, saved.to_json(
         report, folders, assignment=assignment, standings=standings))
@@ -29,17 +31,39 @@ def write_all(out: Path, report: GradeReport, course: Course, folders: dict[str,
 
 def rewrite(out: Path, graded: saved.SavedClass, course: Course, *,
             threshold: float = THRESHOLD, roster: dict | None = None) -> list[str]:
-    """canvas.csv, moodle.csv and report.html for a class already graded into `out`."""
+    """canvas.csv, moodle.csv, report.html and its side-by-side pages (pairs/) for a class
+    already graded into `out`. Returns notes for the instructor: what could not be
+    compared, and why. Raises page.ReportUnavailable once the gradebooks are written, when
+    what the report needs is not installed."""
     notes = []
     report = graded.report
-    export.write_gradebooks(out, report, course, roster)
+    title = ""
+    if graded.assignment and graded.standings:
+        title = course.assignment(graded.assignment).title
+    export.write_gradebooks(out, report, course, roster, graded.standings, title)
     if roster is not None and (absent := [s.id for s in report.submissions if s.id not in roster]):
         notes.append(f"not in the roster (their folder name stands for them in the "
                      f"gradebooks): {', '.join(absent)}")
+    if why := unavailable():
+        raise page.ReportUnavailable(why)
     similarity = find_similar(graded.folders, course, threshold)
-    try:
-        html = page.render(report, course, similarity)
-    except page.ReportUnavailable as error:
-        return [*notes, str(error)]
+    if similarity.nothing_compared:
+        notes.append(f"similarity: nothing compared: {similarity.nothing_compared}")
+    elif similarity.missing:
+        notes.append(f"similarity: not compared: {similarity.gone}")
+    html = page.render(report, course, similarity)
+    pages = page.pair_pages(similarity)
+    _write_pair_pages(out, pages)
     export.write_atomic(out / page.REPORT_FILE, html)
     return notes
+
+
+def _write_pair_pages(out: Path, pages: dict[str, str]) -> None:
+    """Write the side-by-side pages and remove those an earlier report left."""
+    folder = out / page.PAIRS_DIR
+    for stale in folder.rglob("*.html") if folder.is_dir() else ():
+        if stale.relative_to(out).as_posix() not in pages:
+            stale.unlink()
+    for path, html in pages.items():
+        (out / path).parent.mkdir(parents=True, exist_ok=True)
+        export.write_atomic(out / path, html)

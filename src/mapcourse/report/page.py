@@ -1,5 +1,6 @@
 """`report.html`: one self-contained page (inline CSS and SVG, no script, nothing fetched)
-that shows a graded class to its instructor."""
+that shows a graded class to its instructor, and beside it one small page per pair of
+files shown side by side (`pairs/`), so that no page holds every pair of a large class."""
 
 from __future__ import annotations
 
@@ -9,12 +10,14 @@ from urllib.parse import quote
 
 from mapcourse.grading.results import GradeReport
 from mapcourse.manifest import Course
-from mapcourse.report import plots
-from mapcourse.report.similarity import Similarity
+from mapcourse.report import plots, unavailable
+from mapcourse.report.similarity import CONTEXT, REFERENCE, SHOWN, Pair, Similarity
 from mapcourse.report.summary import summarise
 
 REPORT_FILE = "report.html"
-TEMPLATE = Path(__file__).with_name("report.html.j2")
+PAIRS_DIR = "pairs"  # the side-by-side pages, beside report.html
+CLUSTERS_SHOWN = 20  # clusters shown with the code they share; the rest are named
+TEMPLATES = Path(__file__).parent
 
 
 class ReportUnavailable(Exception):
@@ -23,21 +26,41 @@ class ReportUnavailable(Exception):
 
 def render(report: GradeReport, course: Course, similarity: Similarity) -> str:
     """The page's HTML for the graded class `report`."""
-    try:
-        import jinja2
-        import matplotlib  # noqa: F401
-    except ImportError as error:
-        raise ReportUnavailable(f"report.html needs {error.name}: pip install "
-                                "'mapcourse[instructor]'") from None
     summary = summarise(report, course)
-    environment = jinja2.Environment(autoescape=True, trim_blocks=True, lstrip_blocks=True,
+    return _environment().get_template("report.html.j2").render(
+        summary=summary, course=course, similarity=similarity, shown=SHOWN,
+        clusters_shown=CLUSTERS_SHOWN,
+        totals_svg=plots.total_distribution(summary),
+        stages_svg=plots.stage_distributions(summary),
+        generated=datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"))
+
+
+def pair_pages(similarity: Similarity) -> dict[str, str]:
+    """Each page of a pair shown side by side, by its path relative to report.html: the
+    pairs the report lists, and the matches of the reference it shows."""
+    template = _environment().get_template("pair.html.j2")
+    return {page_path(pair): template.render(pair=pair, context=CONTEXT,
+                                             root="../" * page_path(pair).count("/"))
+            for pair in (*similarity.pairs, *similarity.reference) if pair.shown}
+
+
+def page_path(pair: Pair) -> str:
+    """pairs/<first>--<second>.html, or pairs/reference/<student>.html."""
+    if pair.second == REFERENCE:
+        return f"{PAIRS_DIR}/reference/{pair.first}.html"
+    return f"{PAIRS_DIR}/{pair.first}--{pair.second}.html"
+
+
+def _environment():
+    if why := unavailable():
+        raise ReportUnavailable(why)
+    import jinja2
+
+    environment = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES),
+                                     autoescape=True, trim_blocks=True, lstrip_blocks=True,
                                      undefined=jinja2.StrictUndefined)
     environment.filters["number"] = lambda value: f"{value:g}"
     environment.filters["percent"] = lambda value: f"{100 * value:.0f}%"
     environment.filters["url"] = lambda value: quote(str(value))
-    template = environment.from_string(TEMPLATE.read_text(encoding="utf-8"))
-    return template.render(
-        summary=summary, course=course, similarity=similarity,
-        totals_svg=plots.total_distribution(summary),
-        stages_svg=plots.stage_distributions(summary),
-        generated=datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"))
+    environment.filters["href"] = lambda pair: quote(page_path(pair))
+    return environment
