@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pytest
 
@@ -45,9 +47,12 @@ def student_env(release: Path) -> dict[str, str]:
                   "MAPCOURSE_CHECK_SERVER": "0"}
 
 
-def run_in(release: Path, *args: str, timeout: float = 600) -> subprocess.CompletedProcess:
-    """`python -m ARGS` in the release, as its student would run it."""
-    return subprocess.run([sys.executable, "-m", *args], cwd=release, env=student_env(release),
+def run_in(release: Path, *args: str, timeout: float = 600, columns: int | None = None
+           ) -> subprocess.CompletedProcess:
+    """`python -m ARGS` in the release, as its student would run it (on a terminal
+    `columns` wide, when given)."""
+    env = student_env(release) | ({"COLUMNS": str(columns)} if columns else {})
+    return subprocess.run([sys.executable, "-m", *args], cwd=release, env=env,
                           capture_output=True, text=True, timeout=timeout, check=False)
 
 
@@ -106,3 +111,16 @@ def stage_file(student):
 
 def row(output: str, number: int) -> str:
     return next(line for line in output.splitlines() if line.startswith(f"  {number}  "))
+
+
+def closing_counts(output: str) -> dict[str, int]:
+    """`{"failed": 3, "passed": 1}` from pytest's closing line (the run's own last line, which
+    says where the student stands, comes after it)."""
+    closing = next(line for line in reversed(output.strip().splitlines())
+                   if re.search(r"\d+ (passed|failed|errors?|skipped)\b.* in [\d.]+s", line))
+    return {word: int(count) for count, word in re.findall(r"(\d+) (\w+)", closing)}
+
+
+def failure_messages(junit: Path) -> list[str]:
+    """The message of each failed test in a JUnit XML report."""
+    return [failure.get("message", "") for failure in ElementTree.parse(junit).iter("failure")]

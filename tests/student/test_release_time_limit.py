@@ -42,7 +42,7 @@ def test_pyproject_runs_the_time_limit_plugin_at_the_graders_limit(built_release
     config = tomllib.loads((built_release / "pyproject.toml").read_text())
     options = config["tool"]["pytest"]["ini_options"]
     assert float(options["timeout"]) == TEST_TIME_LIMIT
-    assert options["timeout_method"] == "thread"
+    assert "timeout_method" not in options  # pytest-timeout's default: signal where there is one
     assert options["addopts"] == ["-p", "mapcourse.timelimit"]
     assert any(need.startswith("pytest-timeout") for need in config["project"]["dependencies"])
 
@@ -54,9 +54,17 @@ def test_exercises_pytest_ini_keeps_its_options_and_adds_the_limit(built_release
     original.read(course.exercises_dir / "pytest.ini")
     options = released["pytest"]
     assert float(options["timeout"]) == TEST_TIME_LIMIT
-    assert options["timeout_method"] == "thread"
-    assert options["addopts"].split() == [*original["pytest"].get("addopts", "").split(),
-                                          "-p", "mapcourse.timelimit"]
+    assert "timeout_method" not in options
+    assert options["addopts"].split() == original["pytest"]["addopts"].split()
+    assert options["addopts"].split().count("mapcourse.timelimit") == 1
+
+
+def test_the_course_exercises_have_the_graders_limit_too(course):
+    """`pytest` in the course's own exercises/ stops a hang as the release does."""
+    options = configparser.ConfigParser()
+    options.read(course.exercises_dir / "pytest.ini")
+    assert float(options["pytest"]["timeout"]) == TEST_TIME_LIMIT
+    assert "mapcourse.timelimit" in options["pytest"]["addopts"].split()
 
 
 @pytest.mark.parametrize(("given", "expected"), [
@@ -64,11 +72,14 @@ def test_exercises_pytest_ini_keeps_its_options_and_adds_the_limit(built_release
     ("[other]\nx = 1", "[other]\nx = 1\n\n[pytest]\n{limit}addopts = -p mapcourse.timelimit\n"),
     ("# [pytest] below\n[pytest]\naddopts = -q\n[last]\ny = 2\n",
      "# [pytest] below\n[pytest]\n{limit}addopts = -q -p mapcourse.timelimit\n[last]\ny = 2\n"),
-], ids=["no pytest.ini", "no [pytest] section", "a [pytest] section between others"])
+    ("[pytest]\naddopts = -p mapcourse.timelimit\ntimeout = 3\n",
+     "[pytest]\n{limit}addopts = -p mapcourse.timelimit\n"),
+], ids=["no pytest.ini", "no [pytest] section", "a [pytest] section between others",
+        "a limit of its own, replaced by the grader's"])
 def test_the_limit_goes_into_the_pytest_section_only(course, tmp_path, given, expected):
     if given is not None:
         (tmp_path / "pytest.ini").write_text(given)
-    limit = f"timeout = {TEST_TIME_LIMIT:g}\ntimeout_method = thread\n"
+    limit = f"timeout = {TEST_TIME_LIMIT:g}\n"
     released = pytest_ini(dataclasses.replace(course, exercises_dir=tmp_path))
     assert released == expected.format(limit=limit)
 
@@ -111,6 +122,7 @@ def test_report_ends_naming_the_function_the_test_called(stuck_in_a_helper, tmp_
     assert lines[-1].startswith("solve(1) did not return within 10 s: it was running line 12 "
                                 "of stage9_stuck.py, in _iterate.")
     assert lines[-3:-1] == ["stage9_stuck.py, line 12:", "    stuck.wait()"]
+    assert "inside compiled code" in lines[2]
     assert "exercises/test_stage9.py::test_solve was stopped at the limit of 10 s" in lines[2]
 
 

@@ -19,9 +19,10 @@ from mapcourse.terms import TEST_TIME_LIMIT, requirement_name
 
 TEMPLATES = files("mapcourse") / "templates" / "student"
 DERIVATIONS = "derivations"  # the release's folder of written derivations, one file a stage
-# pytest-timeout's options in the release: the grader's per-test limit; the thread method
-# works on every platform, and the plugin names the function that did not return.
-TIME_LIMIT = {"timeout": f"{TEST_TIME_LIMIT:g}", "timeout_method": "thread"}
+# pytest-timeout's options in the release: the grader's per-test limit, with its default
+# method (signal where the OS has SIGALRM, thread elsewhere); the plugin makes a test that
+# hangs fail alone, naming the function that did not return, and the run go on.
+TIME_LIMIT = {"timeout": f"{TEST_TIME_LIMIT:g}"}
 TIME_LIMIT_PLUGIN = "mapcourse.timelimit"
 
 
@@ -130,7 +131,7 @@ def pyproject(course: Course) -> str:
 
 
 def pytest_ini(course: Course) -> str:
-    """The course's exercises/pytest.ini with the time limit added to its [pytest] section
+    """The course's exercises/pytest.ini with the time limit set in its [pytest] section
     (pytest reads it, not pyproject.toml, when it is given files of exercises/)."""
     path = course.exercises_dir / "pytest.ini"
     text = path.read_text().rstrip() if path.is_file() else ""
@@ -142,8 +143,11 @@ def pytest_ini(course: Course) -> str:
     following = re.search(r"^\[", text[start:], re.M)
     end = start + following.start() if following else len(text)
     body, plugin = text[start:end], f"-p {TIME_LIMIT_PLUGIN}"
+    for key in TIME_LIMIT:
+        body = re.sub(rf"^{key}[ \t]*=.*\n?", "", body, flags=re.M)
     if found := re.search(r"^addopts[ \t]*=.*$", body, re.M):
-        body = body.replace(found.group(0), f"{found.group(0)} {plugin}", 1)
+        if plugin not in found.group(0):
+            body = body.replace(found.group(0), f"{found.group(0)} {plugin}", 1)
     else:
         body = f"addopts = {plugin}\n{body}"
     limit = "".join(f"{key} = {value}\n" for key, value in TIME_LIMIT.items())
