@@ -24,6 +24,7 @@ class CheckFailed(AssertionError):
 
 
 def fail(message: str) -> NoReturn:
+    __tracebackhide__ = True  # a failure shows the student's call, not this check
     raise CheckFailed(message)
 
 
@@ -52,6 +53,7 @@ def is_real(value: Any) -> bool:
 
 def expect_float(got: Any, *, call: str, concept: str = "") -> float:
     """got is a Python float (numpy.float64 counts, being a float subclass)."""
+    __tracebackhide__ = True
     if not isinstance(got, float):
         fail(_sentence(f"{call} returned {show(got)} of type {_type(got)}; expected a Python",
                        "float (wrap the result in float(...)).", concept))
@@ -61,6 +63,7 @@ def expect_float(got: Any, *, call: str, concept: str = "") -> float:
 def expect_close(got: Any, expected: float, *, call: str, concept: str = "",
                  rel: float = 1e-9, abs_tol: float = 1e-12) -> None:
     """got is a real number within rel/abs_tol of expected (inf and nan must match exactly)."""
+    __tracebackhide__ = True
     if not is_real(got):
         fail(_sentence(f"{call} returned {show(got)} of type {_type(got)}; expected the number",
                        f"{show(expected)}.", concept))
@@ -81,6 +84,7 @@ def expect_array(got: Any, expected: Any, *, call: str, concept: str = "",
 
     Infinities must match exactly; nan anywhere in got is a failure unless expected has it.
     """
+    __tracebackhide__ = True
     expected = np.asarray(expected)
     if not isinstance(got, np.ndarray):
         fail(_sentence(f"{call} returned {show(got)} of type {_type(got)}; expected a numpy",
@@ -102,6 +106,7 @@ def expect_array(got: Any, expected: Any, *, call: str, concept: str = "",
 
 def expect_equal(got: Any, expected: Any, *, call: str, concept: str = "") -> None:
     """got equals expected exactly; both are plain numbers, strings or tuples of them."""
+    __tracebackhide__ = True
     if _type(got) not in _PLAIN or not _same_plain(got, expected):
         fail(_sentence(f"{call} returned {show(got)}; expected {show(expected)}.", concept))
 
@@ -129,6 +134,7 @@ def expect_raises(errors: type[Exception] | tuple[type[Exception], ...],
     `names=None` checks the type only: use it where no single argument is at fault
     (`mle(0, 0)`, data impossible under every candidate), so any wording is right.
     """
+    __tracebackhide__ = True
     from mapcourse.sandbox.handle import StudentException
 
     errors = errors if isinstance(errors, tuple) else (errors,)
@@ -159,6 +165,7 @@ def _names_word(message: str, name: str) -> bool:
 
 def expect(condition: bool, message: str) -> None:
     """A check with a hand-written message."""
+    __tracebackhide__ = True
     if not condition:
         fail(message)
 
