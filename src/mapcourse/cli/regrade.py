@@ -42,8 +42,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from mapcourse.cli import grade
-    from mapcourse.report import saved
+    from mapcourse.report import saved, unavailable
     from mapcourse.term import runs
+
+    if why := unavailable():  # the new run's report.html, said before grading
+        raise UsageError(why)
 
     try:
         previous = runs.load(args.out)
