@@ -51,7 +51,8 @@ def rewrite(out: Path, graded: saved.SavedClass, course: Course, *,
         notes.append(f"similarity: nothing compared: {similarity.nothing_compared}")
     elif similarity.missing:
         notes.append(f"similarity: not compared: {similarity.gone}")
-    html = page.render(report, course, similarity)
+    html = page.render(report, course, similarity,
+                       page.term_facts(course, graded.assignment, graded.standings))
     pages = page.pair_pages(similarity)
     _write_pair_pages(out, pages)
     export.write_atomic(out / page.REPORT_FILE, html)

@@ -24,11 +24,43 @@ class ReportUnavailable(Exception):
     """What the report needs is not installed; the message says what to install."""
 
 
-def render(report: GradeReport, course: Course, similarity: Similarity) -> str:
-    """The page's HTML for the graded class `report`."""
+def term_facts(course: Course, assignment: str | None, standings: dict) -> dict | None:
+    """The assignment in one line, how many came in on time, late, not accepted or with no
+    time, and a row for each submission that is not simply on time (a class of 300 lists
+    only its exceptions)."""
+    if not standings:
+        return None
+    from mapcourse.term.policy import when
+
+    counts: dict[str, int] = {}
+    rows = []
+    for sid, standing in sorted(standings.items()):
+        late = standing.lateness
+        status = late.status or "graded"
+        counts[status] = counts.get(status, 0) + 1
+        if status != "on time" or late.extended or standing.unmarked:
+            rows.append({"id": sid, "status": status, "days": late.days,
+                         "extended": late.extended, "raw": standing.raw,
+                         "total": standing.total, "max": standing.max_score,
+                         "unmarked": len(standing.unmarked)})
+    first = next(iter(standings.values()))
+    described, title = "", "Written parts"
+    if assignment:
+        chosen = course.assignment(assignment)
+        stages = ", ".join(str(course.stage(stage).number) for stage in chosen.stages)
+        described = f"Stages {stages}, due {when(chosen.due)}; {chosen.late.describe()}."
+        title = chosen.title
+    return {"title": title, "assignment": described, "counts": counts, "rows": rows,
+            "max": first.max_score,
+            "extended": sum(1 for s in standings.values() if s.lateness.extended)}
+
+
+def render(report: GradeReport, course: Course, similarity: Similarity,
+           term: dict | None = None) -> str:
+    """The page's HTML for the graded class `report` (`term`: `term_facts`)."""
     summary = summarise(report, course)
     return _environment().get_template("report.html.j2").render(
-        summary=summary, course=course, similarity=similarity, shown=SHOWN,
+        summary=summary, course=course, similarity=similarity, shown=SHOWN, term=term,
         clusters_shown=CLUSTERS_SHOWN,
         totals_svg=plots.total_distribution(summary),
         stages_svg=plots.stage_distributions(summary),
