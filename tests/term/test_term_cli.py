@@ -117,6 +117,7 @@ def test_a_fixed_hidden_test_is_regraded_and_only_the_students_it_moves_are_list
     new = out.with_name("a2.2")
     run = json.loads((new / "run.json").read_text())
     assert run["previous"] == str(out) and run["regraded"] == ["stage3_gaussian_l2"]
+    assert 'This run follows <a href="../a2/report.html"' in (new / "report.html").read_text()
     old_rows, new_rows = rows(out), rows(new)
     for student in STUDENTS:
         gain = float(new_rows[student]["stage3_gaussian_l2"]) - \

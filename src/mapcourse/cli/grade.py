@@ -104,7 +104,8 @@ def run(args: argparse.Namespace) -> int:
 
         write_run(out, report, course, {s.id: s.path for s in submissions}, standings,
                   threshold=threshold, roster=roster, assignment=args.assignment,
-                  per_submission=False)  # each submission's files went as it was graded
+                  per_submission=False,  # each submission's files went as it was graded
+                  previous=previous)
         runs.record(out, course, assignment=args.assignment, paths=args.paths,
                     options=_options(args), started=started, previous=previous)
     _notes(term, out, previous)
@@ -163,7 +164,8 @@ def grade_quietly(course, submissions, settings):
 
 
 def write_run(out: Path, report, course, folders, standings, *, threshold, roster,
-              assignment, heading: str = "", per_submission: bool = True) -> None:
+              assignment, heading: str = "", per_submission: bool = True,
+              previous: Path | None = None) -> None:
     """Every file of a run in `out`: each submission's results and feedback (unless they
     were written as graded), grades.csv, class.json, the gradebooks and the report."""
     from mapcourse.report import build
@@ -176,7 +178,7 @@ def write_run(out: Path, report, course, folders, standings, *, threshold, roste
     export.write_grades(out, report, course, standings)
     after_grading.print_notes("grade", build.write_all(
         out, report, course, folders, threshold=threshold, roster=roster,
-        assignment=assignment, standings=standings))
+        assignment=assignment, standings=standings, previous=previous))
 
 
 def _assignment(course, name):

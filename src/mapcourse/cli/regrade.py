@@ -89,7 +89,8 @@ def run(args: argparse.Namespace) -> int:
     heading = whole.assignment(assignment).title if assignment else ""
     grade.write_run(out, merged, course, folders, standings, heading=heading,
                     threshold=options.get("similarity_threshold") or 0.6,
-                    roster=_roster(options.get("roster")), assignment=assignment)
+                    roster=_roster(options.get("roster")), assignment=assignment,
+                    previous=args.out)
     runs.record(out, course, assignment=assignment, paths=[Path(p) for p in previous.data
                                                           .get("paths", [])],
                 options=options, started=started, previous=args.out, regraded=stages)

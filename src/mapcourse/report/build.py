@@ -6,6 +6,8 @@ DIR` calls `rewrite` on what DIR holds, with another threshold or a roster.
 
 from __future__ import annotations
 
+import contextlib
+import os
 from pathlib import Path
 
 from mapcourse.grading import export
@@ -17,20 +19,23 @@ from mapcourse.report.similarity import THRESHOLD, find_similar
 
 def write_all(out: Path, report: GradeReport, course: Course, folders: dict[str, Path], *,
               threshold: float = THRESHOLD, roster: dict | None = None,
-              assignment: str | None = None, standings: dict | None = None) -> list[str]:
+              assignment: str | None = None, standings: dict | None = None,
+              previous: Path | None = None) -> list[str]:
     """Save the run (class.json), then write the gradebooks and the report. Returns notes
     for the instructor (students not in the roster, submissions not compared); raises
     page.ReportUnavailable, with the command that installs it, when the report cannot be
     drawn here (`mapcourse.report.unavailable()` says so before grading).
-    `assignment` and `standings` (`mapcourse.term.standing`) are the run's term, if any."""
+    `assignment` and `standings` (`mapcourse.term.standing`) are the run's term, if any;
+    `previous` the run this one was graded beside or again from, linked from the page."""
     export.write_atomic(out / saved.CLASS_FILE, saved.to_json(
         report, folders, assignment=assignment, standings=standings))
     return rewrite(out, saved.SavedClass(report, folders, assignment, dict(standings or {})),
-                   course, threshold=threshold, roster=roster)
+                   course, threshold=threshold, roster=roster, previous=previous)
 
 
 def rewrite(out: Path, graded: saved.SavedClass, course: Course, *,
-            threshold: float = THRESHOLD, roster: dict | None = None) -> list[str]:
+            threshold: float = THRESHOLD, roster: dict | None = None,
+            previous: Path | None = None) -> list[str]:
     """canvas.csv, moodle.csv, report.html and its side-by-side pages (pairs/) for a class
     already graded into `out`. Returns notes for the instructor: what could not be
     compared, and why. Raises page.ReportUnavailable once the gradebooks are written, when
@@ -51,8 +56,17 @@ def rewrite(out: Path, graded: saved.SavedClass, course: Course, *,
         notes.append(f"similarity: nothing compared: {similarity.nothing_compared}")
     elif similarity.missing:
         notes.append(f"similarity: not compared: {similarity.gone}")
+    if previous is None and (out / "run.json").is_file():
+        from mapcourse.term import runs
+
+        with contextlib.suppress(runs.RunError):
+            earlier = runs.load(out).previous
+            previous = Path(earlier) if earlier else None
+    link = None
+    if previous is not None:
+        link = os.path.relpath(Path(previous).resolve() / page.REPORT_FILE, out.resolve())
     html = page.render(report, course, similarity,
-                       page.term_facts(course, graded.assignment, graded.standings))
+                       page.term_facts(course, graded.assignment, graded.standings), link)
     pages = page.pair_pages(similarity)
     _write_pair_pages(out, pages)
     export.write_atomic(out / page.REPORT_FILE, html)

@@ -56,11 +56,13 @@ def term_facts(course: Course, assignment: str | None, standings: dict) -> dict 
 
 
 def render(report: GradeReport, course: Course, similarity: Similarity,
-           term: dict | None = None) -> str:
-    """The page's HTML for the graded class `report` (`term`: `term_facts`)."""
+           term: dict | None = None, previous: str | None = None) -> str:
+    """The page's HTML for the graded class `report` (`term`: `term_facts`; `previous`:
+    the link to the report of the run this one follows)."""
     summary = summarise(report, course)
     return _environment().get_template("report.html.j2").render(
         summary=summary, course=course, similarity=similarity, shown=SHOWN, term=term,
+        previous=previous,
         clusters_shown=CLUSTERS_SHOWN,
         totals_svg=plots.total_distribution(summary),
         stages_svg=plots.stage_distributions(summary),
