@@ -60,3 +60,32 @@ def test_wrong_written_points_name_their_line(tmp_path, row, message):
     path = write(tmp_path, f"id,stage,points,comment\n{row}\n")
     with pytest.raises(WrittenError, match=message):
         read_written(path, COURSE)
+
+
+@pytest.mark.filterwarnings("ignore::sqlalchemy.exc.SAWarning")  # from nbgrader's add_submission
+def test_derivations_marked_in_formgrader_come_from_nbgraders_gradebook(tmp_path):
+    pytest.importorskip("nbgrader")
+    from nbgrader.api import Gradebook
+
+    from mapcourse.nbgrader.notebook import cell_id
+
+    stage = COURSE.stage("stage3_gaussian_l2")
+    grade_id = cell_id(stage, "derivation")
+    path = tmp_path / "gradebook.db"
+    with Gradebook(f"sqlite:///{path}") as gradebook:
+        gradebook.add_assignment(stage.id)
+        gradebook.add_notebook(stage.id, stage.id)
+        gradebook.add_grade_cell(grade_id, stage.id, stage.id, max_score=stage.derivation_points,
+                                 cell_type="markdown")
+        gradebook.add_solution_cell(grade_id, stage.id, stage.id)
+        for student in ("ada", "ben"):
+            gradebook.add_student(student)
+            gradebook.add_submission(stage.id, student)
+        grade = gradebook.find_grade(grade_id, stage.id, stage.id, "ada")
+        grade.manual_score = 4
+        comment = gradebook.find_comment(grade_id, stage.id, stage.id, "ada")
+        comment.manual_comment = "The prior's term is right."
+        gradebook.db.commit()
+    marked = read_written(path, COURSE)
+    assert marked == {("ada", stage.id): Written(stage.id, 5, 4.0, "The prior's term is right.")}
+    assert for_submission("ben", COURSE, marked)[0].points is None  # not marked yet

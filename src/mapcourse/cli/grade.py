@@ -64,8 +64,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     term.add_argument("--extensions", type=Path, metavar="CSV",
                       help="per-student due dates (columns student, assignment, and due or "
                            "days); default: course.toml's [term] extensions")
-    term.add_argument("--written", type=Path, metavar="CSV",
-                      help="the written parts' points (columns id, stage, points, comment), "
+    term.add_argument("--written", type=Path, metavar="CSV|DB",
+                      help="the written parts' points: a CSV (columns id, stage, points, "
+                           "comment) or nbgrader's gradebook.db, as Formgrader marked them; "
                            "added to the autograded ones")
     after_grading.add_options(parser)
     parser.set_defaults(run=run)

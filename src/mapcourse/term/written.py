@@ -35,7 +35,9 @@ class Written:
 
 
 def read_written(path: Path, course: Course) -> dict[tuple[str, str], Written]:
-    """{(submission id, stage id): Written}."""
+    """{(submission id, stage id): Written}, from a CSV or from nbgrader's gradebook.db."""
+    if path.suffix == ".db":
+        return read_formgrader(path, course)
     try:
         with path.open(newline="", encoding="utf-8-sig") as file:
             rows = list(csv.DictReader(file))
@@ -73,3 +75,43 @@ def for_submission(submission_id: str, course: Course,
     """The written parts of the course's stages for one submission, marked or not."""
     return tuple(marked.get((submission_id, stage.id), Written(stage.id, stage.derivation_points))
                  for stage in course.stages if stage.derivation_points)
+
+
+def read_formgrader(path: Path, course: Course) -> dict[tuple[str, str], Written]:
+    """The derivations marked in nbgrader's Formgrader, from its gradebook.db: in each
+    stage's notebook the manually graded cell `stageN-derivation`, its manual score and
+    the marker's comment. A cell Formgrader has not scored yet is left unmarked."""
+    if not path.is_file():
+        raise WrittenError(f"no nbgrader gradebook at {path}")
+    from nbgrader.api import Gradebook, MissingEntry
+
+    from mapcourse.nbgrader.notebook import cell_id
+
+    found = {}
+    try:
+        with Gradebook(f"sqlite:///{path}") as gradebook:
+            names = {assignment.name for assignment in gradebook.assignments}
+            for stage in course.stages:
+                if not stage.derivation_points or stage.id not in names:
+                    continue
+                grade_id = cell_id(stage, "derivation")
+                for submission in gradebook.assignment_submissions(stage.id):
+                    student = submission.student.id
+                    try:
+                        grade = gradebook.find_grade(grade_id, stage.id, stage.id, student)
+                        comment = gradebook.find_comment(grade_id, stage.id, stage.id, student)
+                    except MissingEntry:
+                        continue
+                    points = grade.manual_score
+                    if points is None:
+                        continue
+                    found[student, stage.id] = Written(
+                        stage.id, stage.derivation_points,
+                        min(float(points), stage.derivation_points),
+                        (comment.manual_comment or "").strip())
+    except Exception as error:  # noqa: BLE001 - a database nbgrader's API cannot read
+        if isinstance(error, WrittenError):
+            raise
+        raise WrittenError(f"nbgrader's gradebook {path} cannot be read "
+                           f"({type(error).__name__}: {error})") from None
+    return found
