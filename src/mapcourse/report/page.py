@@ -71,11 +71,12 @@ def render(report: GradeReport, course: Course, similarity: Similarity,
 
 def pair_pages(similarity: Similarity) -> dict[str, str]:
     """Each page of a pair shown side by side, by its path relative to report.html: the
-    pairs the report lists, and the matches of the reference it shows."""
+    pairs the report lists. A match of the reference gets none: its page would print the
+    reference solution, which no output of the grader shows."""
     template = _environment().get_template("pair.html.j2")
     return {page_path(pair): template.render(pair=pair, context=CONTEXT,
                                              root="../" * page_path(pair).count("/"))
-            for pair in (*similarity.pairs, *similarity.reference) if pair.shown}
+            for pair in similarity.pairs if pair.shown}
 
 
 def page_path(pair: Pair) -> str:
