@@ -211,7 +211,12 @@ def _term(args, whole, course, assignment, submissions):
         times = read_times(args.times, zone) if args.times else None
         extensions = (read_extensions(extensions_file, whole.assignments, zone)
                       if assignment is not None and extensions_file else None)
-        written = read_written(args.written, course) if args.written else None
+        # One file of written points serves the whole term: read against every stage,
+        # then only the assignment's are kept.
+        written = read_written(args.written, whole) if args.written else None
+        if written is not None:
+            graded = {stage.id for stage in course.stages}
+            written = {key: part for key, part in written.items() if key[1] in graded}
     except (TimesError, ExtensionsError, WrittenError) as error:
         raise UsageError(str(error)) from None
     return Term.gather(course, assignment, {s.id: s.path for s in submissions}, times,

@@ -13,7 +13,7 @@ from pathlib import Path
 from mapcourse.grading import export
 from mapcourse.grading.results import GradeReport
 from mapcourse.manifest import Course
-from mapcourse.report import page, saved, unavailable
+from mapcourse.report import history, page, saved, unavailable
 from mapcourse.report.similarity import THRESHOLD, find_similar
 
 
@@ -62,11 +62,13 @@ def rewrite(out: Path, graded: saved.SavedClass, course: Course, *,
         with contextlib.suppress(runs.RunError):
             earlier = runs.load(out).previous
             previous = Path(earlier) if earlier else None
-    link = None
+    link, earlier = None, []
     if previous is not None:
         link = os.path.relpath(Path(previous).resolve() / page.REPORT_FILE, out.resolve())
+        earlier = history.earlier_runs(out, Path(previous))
     html = page.render(report, course, similarity,
-                       page.term_facts(course, graded.assignment, graded.standings), link)
+                       page.term_facts(course, graded.assignment, graded.standings), link,
+                       earlier)
     pages = page.pair_pages(similarity)
     _write_pair_pages(out, pages)
     export.write_atomic(out / page.REPORT_FILE, html)

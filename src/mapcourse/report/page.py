@@ -10,7 +10,7 @@ from urllib.parse import quote
 
 from mapcourse.grading.results import GradeReport
 from mapcourse.manifest import Course
-from mapcourse.report import plots, unavailable
+from mapcourse.report import history, plots, unavailable
 from mapcourse.report.similarity import CONTEXT, REFERENCE, SHOWN, Pair, Similarity
 from mapcourse.report.summary import summarise
 
@@ -55,14 +55,42 @@ def term_facts(course: Course, assignment: str | None, standings: dict) -> dict 
             "extended": sum(1 for s in standings.values() if s.lateness.extended)}
 
 
+def across_runs(report: GradeReport, course: Course,
+                earlier: list[history.EarlierRun]) -> list[dict]:
+    """A row for each test group failed by someone in this run or in an earlier one: its
+    (passed, ran) in this run and in each earlier run (None where it did not run), the
+    least often passed now first. Groups passed by everyone in every run are left out."""
+    if not earlier:
+        return []
+    now = history.group_counts(report)
+    keys = list(dict.fromkeys([*now, *(key for run in earlier for key in run.groups)]))
+    numbers = {stage.id: stage.number for stage in course.stages}
+    rows = []
+    for key in keys:
+        counts = [now.get(key), *(run.groups.get(key) for run in earlier)]
+        if not any(seen and seen[0] for seen in counts):
+            continue
+        passed = [None if seen is None else (seen[1] - seen[0], seen[1]) for seen in counts]
+        rows.append({"stage": numbers.get(key[0], key[0]), "name": key[1], "runs": passed})
+    rows.sort(key=lambda row: (_passed_share(row["runs"][0]), str(row["stage"])))
+    return rows
+
+
+def _passed_share(counts: tuple[int, int] | None) -> float:
+    return counts[0] / counts[1] if counts and counts[1] else 2.0
+
+
 def render(report: GradeReport, course: Course, similarity: Similarity,
-           term: dict | None = None, previous: str | None = None) -> str:
+           term: dict | None = None, previous: str | None = None,
+           earlier: list[history.EarlierRun] | None = None) -> str:
     """The page's HTML for the graded class `report` (`term`: `term_facts`; `previous`:
-    the link to the report of the run this one follows)."""
+    the link to the report of the run this one follows; `earlier`: the runs before it,
+    whose pass rates the page shows beside this run's)."""
     summary = summarise(report, course)
     return _environment().get_template("report.html.j2").render(
         summary=summary, course=course, similarity=similarity, shown=SHOWN, term=term,
-        previous=previous,
+        previous=previous, earlier=earlier or [],
+        across=across_runs(report, course, earlier or []),
         clusters_shown=CLUSTERS_SHOWN,
         totals_svg=plots.total_distribution(summary),
         stages_svg=plots.stage_distributions(summary),
