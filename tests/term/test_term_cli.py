@@ -125,6 +125,12 @@ def test_the_late_policy_and_the_extension_are_applied(term):
     raw = ben["raw"]
     assert f"2 days late: −20%, {raw}/30 → {float(raw) * 0.8:g}/30" in feedback
     assert "Half of it." in feedback
+    page = re.sub(r"<[^>]+>", "", (term["out"] / "report.html").read_text())
+    start = page.index("Assignment 2: priors")
+    section = page[start:page.index("Scores", start)]
+    assert "4 with a written part not marked yet" in section  # stage 4's: none marked
+    listed = re.findall(r"^(\w+)(?=on time|late|not accepted)", section, re.M)
+    assert sorted(listed) == ["ben", "chloe", "dev"]  # ada was simply on time
 
 
 def test_grading_again_never_overwrites_a_run_it_goes_beside(term, tmp_path):

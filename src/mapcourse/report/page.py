@@ -27,7 +27,7 @@ class ReportUnavailable(Exception):
 def term_facts(course: Course, assignment: str | None, standings: dict) -> dict | None:
     """The assignment in one line, how many came in on time, late, not accepted or with no
     time, and a row for each submission that is not simply on time (a class of 300 lists
-    only its exceptions)."""
+    only its exceptions); written parts not marked yet are counted, not listed."""
     if not standings:
         return None
     from mapcourse.term.policy import when
@@ -38,7 +38,7 @@ def term_facts(course: Course, assignment: str | None, standings: dict) -> dict 
         late = standing.lateness
         status = late.status or "graded"
         counts[status] = counts.get(status, 0) + 1
-        if status != "on time" or late.extended or standing.unmarked:
+        if status != "on time" or late.extended:
             rows.append({"id": sid, "status": status, "days": late.days,
                          "extended": late.extended, "raw": standing.raw,
                          "total": standing.total, "max": standing.max_score,
@@ -52,7 +52,8 @@ def term_facts(course: Course, assignment: str | None, standings: dict) -> dict 
         title = chosen.title
     return {"title": title, "assignment": described, "counts": counts, "rows": rows,
             "max": first.max_score,
-            "extended": sum(1 for s in standings.values() if s.lateness.extended)}
+            "extended": sum(1 for s in standings.values() if s.lateness.extended),
+            "unmarked": sum(1 for s in standings.values() if s.unmarked)}
 
 
 def across_runs(report: GradeReport, course: Course,
