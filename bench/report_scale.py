@@ -7,7 +7,8 @@ none), saves a class.json for each (every submission at full marks: the report's
 does not depend on the scores), and times the real `mapcourse report DIR` on both in this
 same run: seconds, the size of report.html and of its pages of pairs (pairs/).
 With --grade it also grades the shared class for real, with and without --out, and gives
-the ratio and the report's share of `grade --out`.
+the ratio and the report's share of `grade --out`; then regrades that run's stage 3 (a
+hidden test fixed mid-term) and all of it, and grades assignment a2 (stages 3-4) alone.
 """
 
 from __future__ import annotations
@@ -82,10 +83,18 @@ def main() -> None:
             out = Path(scratch) / "graded"
             with_out = timed("grade", str(class_dir), "--out", str(out), "--jobs",
                              str(args.jobs))
+            # A hidden test fixed in one stage: regrade grades that stage again, beside.
+            one = timed("regrade", str(out), "--stage", "3", "--jobs", str(args.jobs))
+            again = timed("regrade", str(out), "--all", "--jobs", str(args.jobs))
+            assignment = timed("grade", str(class_dir), "--assignment", "a2", "--jobs",
+                               str(args.jobs))
             print(json.dumps({"class": "shared", "grade_s": round(plain, 1),
                               "grade_out_s": round(with_out, 1),
                               "ratio": round(with_out / plain, 2),
-                              "report_share": round(1 - plain / with_out, 2)}))
+                              "report_share": round(1 - plain / with_out, 2),
+                              "regrade_one_stage_s": round(one, 1),
+                              "regrade_all_s": round(again, 1),
+                              "grade_assignment_a2_s": round(assignment, 1)}))
 
 
 if __name__ == "__main__":
