@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from mapcourse.files import write_atomic
-from mapcourse.grading import render
+from mapcourse.grading import moodle, render
 from mapcourse.grading.results import GradeReport, SubmissionResult
 from mapcourse.manifest import Course
 
@@ -52,7 +52,8 @@ MOODLE_USER = ("Username", "ID number", "Email address")
 # A roster's columns: the submission id, then what the platforms know the student by.
 ROSTER = {"id": None, "name": "Student", "canvas_id": "ID", "sis_user_id": "SIS User ID",
           "sis_login_id": "SIS Login ID", "section": "Section", "username": "Username",
-          "idnumber": "ID number", "email": "Email address"}
+          "idnumber": "ID number", "email": "Email address",
+          "participant": "Identifier", "moodle_modified": "Last modified (grade)"}
 
 
 class RosterError(Exception):
@@ -87,7 +88,10 @@ def read_roster(path: Path) -> dict[str, dict[str, str]]:
 # The columns of the platforms' own exports, and the roster keys they fill.
 EXPORTED = {"Student": "name", "ID": "canvas_id", "SIS User ID": "sis_user_id",
             "SIS Login ID": "sis_login_id", "Section": "section", "Username": "username",
-            "ID number": "idnumber", "Email address": "email"}
+            "ID number": "idnumber", "Email address": "email",
+            # Moodle's offline grading worksheet (mod/assign/feedback/offline).
+            "Full name": "name", "Identifier": "participant",
+            "Last modified (grade)": "moodle_modified"}
 
 
 def _exported(rows: list[dict]) -> dict[str, dict[str, str]]:
@@ -96,10 +100,15 @@ def _exported(rows: list[dict]) -> dict[str, dict[str, str]]:
         name = (row.get("Student") or "").strip()
         if name.startswith("Points Possible") or name == "Test Student":
             continue  # Canvas's points row and its student view
-        student = {key: (row.get(column) or "").strip() for column, key in EXPORTED.items()}
-        if not student["name"] and (row.get("First name") or row.get("Last name")):
+        student: dict[str, str] = {}
+        for column, key in EXPORTED.items():
+            if value := (row.get(column) or "").strip():
+                student.setdefault(key, value)
+        if not student.get("name") and (row.get("First name") or row.get("Last name")):
             student["name"] = f"{row.get('First name', '')} {row.get('Last name', '')}".strip()
         student = {key: value for key, value in student.items() if value}
+        if participant := student.get("participant"):
+            student["participant"] = participant.removeprefix(moodle.PARTICIPANT).strip()
         names = [student.get(key, "") for key in ("sis_login_id", "username", "sis_user_id",
                                                   "idnumber", "canvas_id", "email")]
         names.append(student.get("email", "").partition("@")[0])
@@ -198,9 +207,17 @@ def moodle_csv(report: GradeReport, course: Course,
 def write_gradebooks(out: Path, report: GradeReport, course: Course,
                      roster: dict[str, dict[str, str]] | None = None,
                      standings: Mapping[str, Standing] | None = None, title: str = "") -> None:
-    """canvas.csv and moodle.csv beside grades.csv."""
+    """canvas.csv and moodle.csv beside grades.csv; with a roster that is Moodle's grading
+    worksheet, the worksheet filled in and the zip of feedback files (`mapcourse.grading.moodle`).
+    """
     write_atomic(out / CANVAS_FILE, canvas_csv(report, course, roster, standings, title))
     write_atomic(out / MOODLE_FILE, moodle_csv(report, course, roster, standings, title))
+    book = Gradebook(report, course, roster, standings, title)
+    if moodle.has_participants(book.roster):
+        write_atomic(out / moodle.WORKSHEET_FILE, moodle.worksheet(book.rows, sum(book.points)))
+        feedback = {sid: path.read_text(encoding="utf-8") for sid, *_ in book.rows
+                    if (path := out / "feedback" / f"{sid}.md").is_file()}
+        write_atomic(out / moodle.FEEDBACK_ZIP, moodle.feedback_zip(book.rows, feedback))
 
 
 def _number(value: float) -> str:
