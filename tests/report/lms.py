@@ -17,10 +17,13 @@ HIDDENUSER, RECORDID, GRADE = "Participant ", "Identifier", "Grade"
 LASTMODIFIEDGRADE, COMMENTS = "Last modified (grade)", "Feedback comments"
 
 
-def offline_worksheet(text: str, participants: set[int]) -> dict[int, dict[str, str]]:
+def offline_worksheet(text: str, participants: set[int],
+                      maximum: float = float("inf")) -> dict[int, dict[str, str]]:
     """mod/assign/feedback/offline/importgradeslib.php, `init` then `next`: the columns by
     name (all three required, else the import fails), a row's user from the number after
-    "Participant ", rows of unknown participants skipped."""
+    "Participant ", rows of unknown participants skipped. Then locallib.php,
+    `process_import_grades`: a grade that is empty, below 0 or above the Moodle assignment's
+    maximum grade is skipped without a word, so `maximum` is that setting."""
     columns, *records = list(csv.reader(io.StringIO(text)))
     index = {column: i for i, column in enumerate(columns)}
     if not {RECORDID, GRADE, LASTMODIFIEDGRADE} <= set(index):
@@ -28,10 +31,13 @@ def offline_worksheet(text: str, participants: set[int]) -> dict[int, dict[str, 
     found = {}
     for record in records:
         number = record[index[RECORDID]][len(HIDDENUSER):]
-        if number.isdigit() and int(number) in participants:
-            found[int(number)] = {"grade": record[index[GRADE]],
-                                  "feedback": record[index[COMMENTS]] if COMMENTS in index
-                                  else ""}
+        grade = record[index[GRADE]]
+        if not (number.isdigit() and int(number) in participants):
+            continue
+        if grade == "" or not 0 <= float(grade) <= maximum:
+            continue
+        found[int(number)] = {"grade": grade,
+                              "feedback": record[index[COMMENTS]] if COMMENTS in index else ""}
     return found
 
 

@@ -38,12 +38,15 @@ def test_an_assignment_run_fills_the_worksheet_moodle_reads_at_the_real_maximum(
     write_gradebooks(tmp_path, small_class, course, worksheet_roster, standings,
                      assignment.title)
     text = (tmp_path / moodle.WORKSHEET_FILE).read_text()
-    graded = lms.offline_worksheet(text, PARTICIPANTS)
+    maximum = next(iter(standings.values())).max_score
+    graded = lms.offline_worksheet(text, PARTICIPANTS, maximum)
     assert sorted(graded) == [11, 12, 19]
+    assert lms.offline_worksheet(text, PARTICIPANTS, maximum=10).keys() == {19}  # beyond it
+
     assert graded[19] == {"grade": "0", "feedback": "Nothing was handed in."}
     assert float(graded[11]["grade"]) == standings["ana"].total
-    maximum = {row["Maximum grade"] for row in csv.DictReader(io.StringIO(text))}
-    assert maximum == {f"{next(iter(standings.values())).max_score:g}"}
+    shown = {row["Maximum grade"] for row in csv.DictReader(io.StringIO(text))}
+    assert shown == {f"{maximum:g}"}
 
 
 def test_the_whole_course_run_gives_moodle_the_total_out_of_the_course(
@@ -160,8 +163,10 @@ def test_report_with_moodles_worksheet_writes_what_moodle_uploads(a2_run, tmp_pa
                                    for n, name in enumerate([*SAMPLE, "zoe"], start=1)))
     result = mapcourse("report", str(a2_run), "--roster", str(worksheet))
     assert result.returncode == 0, result.stderr
+    a2 = course.assignment("a2")
+    maximum = sum(course.stage(s).points + course.stage(s).derivation_points for s in a2.stages)
     graded = lms.offline_worksheet((a2_run / moodle.WORKSHEET_FILE).read_text(),
-                                   set(range(1, 11)))
+                                   set(range(1, 11)), maximum)
     assert len(graded) == 10 and graded[10]["grade"] == "0"
     assert "late" in graded[2]["feedback"]
     files = lms.feedback_zip((a2_run / moodle.FEEDBACK_ZIP).read_bytes(), set(range(1, 11)))

@@ -7,7 +7,10 @@ English names, "Identifier" (string `recordid`), "Grade" (`grade`) and "Last mod
 (`lastmodifiedgrade`), each required; "Feedback comments" (assignfeedback_comments'
 `get_editor_fields`) is the comment. A row's user is the number after "Participant " (string
 `hiddenuser`), looked up with `assign::get_user_id_for_uniqueid`: an id only Moodle knows,
-so the instructor downloads the worksheet and gives it to `--roster`.
+so the instructor downloads the worksheet and gives it to `--roster`. locallib.php,
+`process_import_grades`, then skips without a word a grade above the Moodle assignment's
+maximum grade, and a row whose grade Moodle changed more than a minute after the worksheet's
+"Last modified (grade)".
 
 The feedback files zip (Grading action > Upload multiple feedback files in a zip) follows
 mod/assign/feedback/file/importziplib.php, `is_valid_filename_for_import`: a path part split
@@ -55,8 +58,10 @@ def worksheet(rows: Sequence[Row], maximum: float) -> str:
 
 def feedback_zip(rows: Sequence[Row], feedback: Mapping[str, str]) -> bytes:
     """feedback/<id>.md of each student with a participant id, as
-    "<name>_<participant>_assignfeedback_file_/feedback.md" (the folder Moodle's own
-    "Download all submissions" names, mod/assign/locallib.php `download_submissions`)."""
+    "<name>_<participant>_assignfeedback_file_/feedback.md": the folder form of Moodle's own
+    "Download all submissions", with the file feedback plugin where a download names the
+    submission's; the name loses every character but letters and digits, so no "_" moves
+    the participant id out of the second place."""
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
         for sid, known, _, _ in rows:
