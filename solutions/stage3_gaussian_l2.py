@@ -69,6 +69,8 @@ def map_ridge(X, y, noise_var, lam) -> np.ndarray:
     (X.T X + noise_var*lam*I) w = X.T y. X is (n, d), y is (n,); must work when d > n.
     Raises ValueError naming `lam` when lam <= 0, `noise_var` when noise_var <= 0, the
     argument holding a nan or infinite value, and `X` or `y` when their shapes do not match.
+    Left open (not graded): an X that is not 2-D or a y that is not 1-D; refuse it with
+    ValueError naming the argument, or let numpy fail.
     """
     ### BEGIN SOLUTION
     # Hint: solve the regularised normal equations; the prior adds noise_var*lam*I.

@@ -27,7 +27,8 @@ def l2_penalty_torch(model: nn.Module, lam) -> torch.Tensor:
 
     Its gradient is lam * p, exactly what weight_decay=lam adds to each gradient in SGD and
     Adam (the source's comment says lam*||w||**2: off by a factor of 2).
-    Raises ValueError naming `lam` when lam < 0.
+    Raises ValueError naming `lam` when lam < 0. Left open (not graded): a nan or infinite
+    `lam`; refuse it with ValueError naming `lam`, or let it through.
     """
     ### BEGIN SOLUTION
     # Hint: (lam/2) times the sum of squared entries of every parameter, as a tensor.
@@ -40,7 +41,8 @@ def l2_penalty_torch(model: nn.Module, lam) -> torch.Tensor:
 def map_loss_l1(loss: torch.Tensor, model: nn.Module, lam=1e-4) -> torch.Tensor:
     """loss + lam * sum of |p| over all parameters, a Tensor: MAP with a Laplace prior.
 
-    Raises ValueError naming `lam` when lam < 0.
+    Raises ValueError naming `lam` when lam < 0. Left open (not graded): a nan or infinite
+    `lam`; refuse it with ValueError naming `lam`, or let it through.
     """
     ### BEGIN SOLUTION
     # Hint: add lam times the sum of absolute values of every parameter to the loss.
@@ -66,7 +68,9 @@ def train(
     Loss MSELoss() (mean) + l2_penalty_torch(model, l2); optimizer "sgd", "adam" or "adamw"
     (torch's SGD, Adam, AdamW with their defaults except lr and weight_decay).
     Raises ValueError naming `optimizer` when it is unknown, `lr` when lr <= 0, `steps` when
-    steps < 0, and `weight_decay` or `l2` when negative.
+    steps < 0, and `weight_decay` or `l2` when negative. Left open (not graded): a `steps`
+    that is not a whole number (2.5) and a nan or infinite `lr`, `weight_decay` or `l2`; refuse
+    them with ValueError or TypeError naming the argument, or let torch decide.
     """
     ### BEGIN SOLUTION
     # Hint: build the optimizer once, then repeat: zero_grad, loss + L2 penalty, backward, step.
@@ -114,7 +118,9 @@ def weight_decay_for_prior(prior_precision, noise_var, n) -> float:
     MAP minimises sum (y - f)^2 / (2*noise_var) + (prior_precision/2)*||w||^2 over n examples;
     times 2*noise_var/n this is MSELoss() + (wd/2)*||w||^2, so for SGD or Adam
     wd = 2*noise_var*prior_precision/n. Raises ValueError naming `prior_precision` or
-    `noise_var` when not > 0, and `n` when n < 1.
+    `noise_var` when <= 0, and `n` when n < 1. Left open (not graded): an `n` that is not a
+    whole number (2.5) and a nan or infinite `prior_precision` or `noise_var`; refuse them
+    with ValueError or TypeError naming the argument, or let them through.
     """
     ### BEGIN SOLUTION
     # Hint: scale the MAP objective so its data term is the mean squared error.

@@ -28,7 +28,8 @@ def l2_penalty_torch(model: nn.Module, lam) -> torch.Tensor:
 
     Its gradient is lam * p, exactly what weight_decay=lam adds to each gradient in SGD and
     Adam (the source's comment says lam*||w||**2: off by a factor of 2).
-    Raises ValueError naming `lam` when lam < 0.
+    Raises ValueError naming `lam` when lam < 0. Left open (not graded): a nan or infinite
+    `lam`; refuse it with ValueError naming `lam`, or let it through.
     """
     lam = _check_non_negative(lam, "lam")
     squared_norm = sum((p.pow(2).sum() for p in model.parameters()), torch.zeros(()))
@@ -38,7 +39,8 @@ def l2_penalty_torch(model: nn.Module, lam) -> torch.Tensor:
 def map_loss_l1(loss: torch.Tensor, model: nn.Module, lam=1e-4) -> torch.Tensor:
     """loss + lam * sum of |p| over all parameters, a Tensor: MAP with a Laplace prior.
 
-    Raises ValueError naming `lam` when lam < 0.
+    Raises ValueError naming `lam` when lam < 0. Left open (not graded): a nan or infinite
+    `lam`; refuse it with ValueError naming `lam`, or let it through.
     """
     lam = _check_non_negative(lam, "lam")
     l1_norm = sum((p.abs().sum() for p in model.parameters()), torch.zeros(()))
@@ -61,7 +63,9 @@ def train(
     Loss MSELoss() (mean) + l2_penalty_torch(model, l2); optimizer "sgd", "adam" or "adamw"
     (torch's SGD, Adam, AdamW with their defaults except lr and weight_decay).
     Raises ValueError naming `optimizer` when it is unknown, `lr` when lr <= 0, `steps` when
-    steps < 0, and `weight_decay` or `l2` when negative.
+    steps < 0, and `weight_decay` or `l2` when negative. Left open (not graded): a `steps`
+    that is not a whole number (2.5) and a nan or infinite `lr`, `weight_decay` or `l2`; refuse
+    them with ValueError or TypeError naming the argument, or let torch decide.
     """
     if optimizer not in OPTIMIZERS:
         raise ValueError(f"optimizer must be one of {sorted(OPTIMIZERS)}, got {optimizer!r}")
@@ -103,7 +107,9 @@ def weight_decay_for_prior(prior_precision, noise_var, n) -> float:
     MAP minimises sum (y - f)^2 / (2*noise_var) + (prior_precision/2)*||w||^2 over n examples;
     times 2*noise_var/n this is MSELoss() + (wd/2)*||w||^2, so for SGD or Adam
     wd = 2*noise_var*prior_precision/n. Raises ValueError naming `prior_precision` or
-    `noise_var` when not > 0, and `n` when n < 1.
+    `noise_var` when <= 0, and `n` when n < 1. Left open (not graded): an `n` that is not a
+    whole number (2.5) and a nan or infinite `prior_precision` or `noise_var`; refuse them
+    with ValueError or TypeError naming the argument, or let them through.
     """
     for value, name in ((prior_precision, "prior_precision"), (noise_var, "noise_var")):
         if not isinstance(value, int | float) or not math.isfinite(value) or value <= 0:

@@ -28,7 +28,8 @@ def _as_count(value: object, name: str) -> int:
 def beta_posterior(a, b, heads, tails) -> tuple[float, float]:
     """The posterior's parameters (a + heads, b + tails), as a tuple of two floats.
 
-    Raises ValueError naming `a` when a <= 0 and `b` when b <= 0.
+    Raises ValueError naming `a` when a <= 0 and `b` when b <= 0. Left open (not graded): a nan
+    or infinite `a` or `b`; refuse it with ValueError naming the argument, or let it through.
     Counts: see the module docstring.
     """
     for value, name in ((a, "a"), (b, "b")):

@@ -52,7 +52,9 @@ def posterior_table(thetas, prior, heads, tails) -> PosteriorTable:
     naming `thetas` for a duplicate theta or a theta outside [0, 1], naming `prior` for a
     negative prior or a prior whose sum differs from 1 by more than 1e-9 (1e-12 is fine), and,
     with any message (no single argument is at fault), for data impossible under every
-    candidate with positive prior. Counts: see the module docstring.
+    candidate with positive prior. Left open (not graded): a nan or infinite entry of `thetas`
+    or `prior` (a nan prior passes `abs(sum - 1) > 1e-9`); refuse it with ValueError naming
+    the argument, or let it through. Counts: see the module docstring.
     """
     heads, tails = _as_count(heads, "heads"), _as_count(tails, "tails")
     thetas = np.asarray(thetas, dtype=float)
