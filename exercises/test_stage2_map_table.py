@@ -162,7 +162,10 @@ def test_map_estimate_picks_the_most_probable_candidate(thetas, prior, heads, ta
 
 @pytest.mark.parametrize(("thetas", "prior", "expected"), [
     ([0.6, 0.3], [0.5, 0.5], 0.6), ([0.4, 0.9, 0.1], [0.2, 0.4, 0.4], 0.9),
-], ids=["a tie goes to the first, not the smallest", "a tie goes to the first, not the last"])
+    ([0.3, 0.6], [0.5, 0.5], 0.3), ([0.8, 0.2, 0.7], [0.2, 0.4, 0.4], 0.2),
+], ids=["a tie goes to the first, not the smallest", "a tie goes to the first, not the last",
+        "a tie goes to the first, not the largest",
+        "a tie goes to the first of the equal, not the largest of them"])
 def test_map_estimate_breaks_an_exact_tie_toward_the_first_candidate(thetas, prior, expected):
     call = f"map_estimate({thetas}, {prior}, 0, 0)"
     expect_close(map_estimate(thetas, prior, 0, 0), expected, call=call,

@@ -31,6 +31,13 @@ def mle(heads, tails):
     return heads / (heads + tails)
 '''
 
+WRONG_TIE_BREAK = '''
+
+def map_estimate(thetas, prior, heads, tails):
+    table = posterior_table(thetas, prior, heads, tails)
+    return float(max(zip(table.posterior, table.theta))[1])
+'''
+
 
 def run_visible(course, stage_dir: Path, *args: str) -> subprocess.CompletedProcess:
     """`pytest` in exercises/ with the stage files taken from stage_dir."""
@@ -94,3 +101,14 @@ def test_visible_tests_pass_on_a_correct_but_unusual_submission(course, case, tm
     submission = build(case, tmp_path)
     done = run_visible(course, submission)
     assert done.returncode == 0, done.stdout[-3000:]
+
+
+def test_a_tie_broken_toward_the_largest_theta_fails_the_visible_tests(course, tmp_path):
+    stage_file = tmp_path / "stage2_map_table.py"
+    stage_file.write_text((course.solutions_dir / "stage2_map_table.py").read_text()
+                          + WRONG_TIE_BREAK)
+    done = run_visible(course, tmp_path, "test_stage2_map_table.py")
+    said = " ".join(done.stdout.split())
+    assert done.returncode == 1, done.stdout[-3000:]
+    assert "map_estimate([0.3, 0.6], [0.5, 0.5], 0, 0) returned 0.6" in said, done.stdout[-3000:]
+    assert "map_estimate([0.8, 0.2, 0.7], [0.2, 0.4, 0.4], 0, 0) returned 0.7" in said
