@@ -14,6 +14,11 @@ from mapcourse.nbgrader.feedback import template_basedirs
 c = get_config()  # noqa: F821 - nbgrader defines get_config
 here = os.path.dirname(os.path.abspath(__file__))
 
+# The course the test cells grade against (its course.toml, solutions and hidden suites),
+# where this folder was generated from: the cells run inside autograded/, which need not
+# lie inside the course.
+os.environ.setdefault("MAPCOURSE_ROOT", os.path.normpath(os.path.join(here, '..')))
+
 c.CourseDirectory.course_id = 'mapcourse'
 c.CourseDirectory.root = here
 

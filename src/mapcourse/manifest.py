@@ -154,18 +154,22 @@ class Course:
 
 
 def find_root(start: Path | None = None) -> Path:
-    """The course root: $MAPCOURSE_ROOT, else the nearest folder up with course.toml,
-    else the checkout this package was installed from."""
+    """The course root: $MAPCOURSE_ROOT (which `mapcourse --course DIR` sets), else the
+    nearest folder with a course.toml, from `start` (the working folder) up. Never the
+    checkout this package was installed from: a command run outside a course refuses,
+    rather than read or write a course it was not given."""
     if env := os.environ.get("MAPCOURSE_ROOT"):
         root = Path(env)
         if not (root / MANIFEST_NAME).is_file():
-            raise CourseNotFound(f"MAPCOURSE_ROOT={env} holds no {MANIFEST_NAME}")
+            raise CourseNotFound(f"{env} holds no {MANIFEST_NAME}: give the folder of a "
+                                 f"course (--course DIR or MAPCOURSE_ROOT)")
         return root.resolve()
     here = (start or Path.cwd()).resolve()
-    for folder in (here, *here.parents, *Path(__file__).resolve().parents):
+    for folder in (here, *here.parents):
         if (folder / MANIFEST_NAME).is_file():
             return folder
-    raise CourseNotFound(f"no {MANIFEST_NAME} here or above; set MAPCOURSE_ROOT to the course")
+    raise CourseNotFound(f"no {MANIFEST_NAME} in {here} or any folder above it: run this "
+                         f"inside a course, or give its folder with --course DIR")
 
 
 def project_table(course: Course) -> dict:

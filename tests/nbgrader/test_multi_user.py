@@ -60,10 +60,12 @@ def unreachable_packages() -> list[str]:
 
 
 def environment() -> dict[str, str]:
-    """What every user's shell has: the hub's Python's bin first on PATH (and, when that
+    """What every user's shell has: the hub's Python's bin first on PATH, the course's
+    checkout as $COURSE (and, when that
     Python is a virtual environment borrowing its base's packages, where Jupyter's
     templates are)."""
-    extra = {"PATH": os.pathsep.join([os.path.dirname(sys.executable), "/usr/bin", "/bin"])}
+    extra = {"PATH": os.pathsep.join([os.path.dirname(sys.executable), "/usr/bin", "/bin"]),
+             "COURSE": str(COURSE.root)}  # the page's $COURSE: the course's checkout
     if sys.prefix != sys.base_prefix:
         extra["JUPYTER_PATH"] = os.pathsep.join(
             str(Path(prefix) / "share" / "jupyter") for prefix in (sys.prefix, sys.base_prefix))

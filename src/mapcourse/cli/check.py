@@ -52,7 +52,7 @@ def run(args: argparse.Namespace) -> int:
         course = load_course()
         stages = [course.stage(args.stage)] if args.stage else list(course.stages)
     except CourseNotFound as error:
-        raise UsageError(f"{error}; run this inside your course repository") from None
+        raise UsageError(str(error)) from None
     except KeyError as error:
         raise UsageError(error.args[0]) from None
     if args.watch:

@@ -38,7 +38,7 @@ def find_stage(key: str) -> tuple[Course, Stage]:
         course = load_course()
         return course, course.stage(key)
     except CourseNotFound as error:
-        raise UsageError(f"{error}; run this inside your course repository") from None
+        raise UsageError(str(error)) from None
     except KeyError as error:
         raise UsageError(error.args[0]) from None
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 from mapcourse.manifest import Course
 
 CELL_TIMEOUT = 300  # seconds for one cell; a call of a student's function stops far sooner
@@ -21,6 +24,11 @@ from mapcourse.nbgrader.feedback import template_basedirs
 
 c = get_config()  # noqa: F821 - nbgrader defines get_config
 here = os.path.dirname(os.path.abspath(__file__))
+
+# The course the test cells grade against (its course.toml, solutions and hidden suites),
+# where this folder was generated from: the cells run inside autograded/, which need not
+# lie inside the course.
+os.environ.setdefault("MAPCOURSE_ROOT", os.path.normpath(os.path.join(here, {course_path!r})))
 
 c.CourseDirectory.course_id = {course_id!r}
 c.CourseDirectory.root = here
@@ -49,12 +57,16 @@ SHARED_EXCHANGE = """one folder shared by every
 # where the hub's administrator writes this same line (docs/instructors/nbgrader.md)."""
 
 
-def nbgrader_config(course: Course, course_id: str, exchange: str | None = None) -> str:
-    """The text of nbgrader_config.py for this course; the exchange is the course folder's
-    own exchange/ unless `exchange` names another folder (absolute)."""
+def nbgrader_config(course: Course, course_id: str, exchange: str | None = None,
+                    directory: Path | None = None) -> str:
+    """The text of nbgrader_config.py for this course, written into `directory`; the
+    exchange is the course folder's own exchange/ unless `exchange` names another folder
+    (absolute). The course is named by its path from `directory`."""
+    course_path = Path(os.path.relpath(course.root.resolve(),
+                                       Path(directory or course.root).resolve())).as_posix()
     if exchange is None:
         value, comment = 'os.path.join(here, "exchange")', OWN_EXCHANGE
     else:
         value, comment = repr(exchange), SHARED_EXCHANGE
     return TEMPLATE.format(title=course.title, course_id=course_id, timeout=CELL_TIMEOUT,
-                           exchange=value, exchange_comment=comment)
+                           exchange=value, exchange_comment=comment, course_path=course_path)

@@ -32,9 +32,12 @@ mathjax/
 
 
 def course_files(course: Course, course_id: str = DEFAULT_COURSE_ID,
-                 exchange: str | None = None) -> dict[Path, str]:
-    """Every generated file, by path relative to the course folder."""
-    files = {Path("nbgrader_config.py"): nbgrader_config(course, course_id, exchange),
+                 exchange: str | None = None, directory: Path | None = None) -> dict[Path, str]:
+    """Every generated file, by path relative to the nbgrader course folder `directory`
+    (default: the manifest's nbgrader folder)."""
+    folder = directory if directory is not None else course.nbgrader_dir or course.root
+    files = {Path("nbgrader_config.py"): nbgrader_config(course, course_id, exchange,
+                                                         Path(folder)),
              Path(".gitignore"): GITIGNORE}
     for stage in course.stages:
         notebook = stage_notebook(course, stage)
@@ -46,7 +49,8 @@ def stale_files(course: Course, directory: Path, course_id: str = DEFAULT_COURSE
                 exchange: str | None = None) -> list[Path]:
     """Generated files under `directory` that are missing or differ from a fresh build."""
     return [directory / relative
-            for relative, text in course_files(course, course_id, exchange).items()
+            for relative, text in course_files(course, course_id, exchange,
+                                               directory).items()
             if _read(directory / relative) != text]
 
 
@@ -54,7 +58,7 @@ def write_course(course: Course, directory: Path, course_id: str = DEFAULT_COURS
                  exchange: str | None = None) -> list[Path]:
     """Write the stale generated files under `directory`; return those written."""
     written = []
-    for relative, text in course_files(course, course_id, exchange).items():
+    for relative, text in course_files(course, course_id, exchange, directory).items():
         path = directory / relative
         if _read(path) != text:
             path.parent.mkdir(parents=True, exist_ok=True)
