@@ -42,7 +42,8 @@ CONTRACT: dict[str, dict[str, tuple[str, ...]]] = {
     "stage2_map_table": {
         MODULE: SEQUENCE + COUNT_RULES + ("P(D) = sum over theta of P(D | theta) P(theta)",),
         "posterior_table": ("as a PosteriorTable", "float64", "in the given order",
-                            "log space", "posterior = w / sum(w)", "own sum", "sums to 1 within 1e-12", "no nan",
+                            "log space", "posterior = w / sum(w)", "own sum",
+                            "sums to 1 within 1e-12", "no nan",
                             "heads + tails = 10**7", "underflow to 0.0",
                             "prior 0 has posterior exactly 0",
                             "ValueError naming `thetas` or `prior`", "empty",
