@@ -118,7 +118,8 @@ def test_the_page_gives_the_instructor_the_grading_commands():
     for command in ("generate_assignment", "release_assignment", "collect", "autograde",
                     "generate_feedback", "release_feedback", "export"):
         assert re.search(rf"^nbgrader {command}\b", instructor, re.MULTILINE), command
-    assert re.search(r"^mapcourse grade submitted/ ", instructor, re.MULTILINE)
+    assert re.search(r"^mapcourse --course \"\$COURSE\" grade submitted/ ", instructor,
+                     re.MULTILINE)
     assert "nbconvert" not in instructor  # its scripts kept the test cells
 
 
