@@ -84,7 +84,8 @@ def test_a_correct_stage_passes_and_the_next_stage_is_the_next_step(student, cou
     assert "Stage 1," not in done.stdout.split("\n\n", 2)[-1]
     one = mapcourse(student, "check", "1")
     assert one.returncode == 0
-    assert "Every stage here passes its visible tests." in one.stdout
+    assert "Stage 1 passes its visible tests." in one.stdout  # one stage checked, named
+    assert f"{course.title}: stage 1 passes" in one.stdout
 
 
 def test_stage_files_come_from_mapcourse_stage_dir_when_it_is_set(student, course, tmp_path):

@@ -134,6 +134,9 @@ def table(course: Course, progress: list[StageProgress]) -> list[str]:
 
 def _summary(course: Course, progress: list[StageProgress]) -> str:
     passing = sum(stage.status == PASSED for stage in progress)
+    if len(progress) == 1:
+        state = "passes" if passing else "does not pass yet"
+        return f"{course.title}: stage {progress[0].stage.number} {state}"
     return f"{course.title}: {passing} of {len(progress)} stages pass"
 
 
@@ -146,8 +149,12 @@ def next_step(course: Course, progress: list[StageProgress], width: int = WIDTH)
     current = current_stage(progress)
     if current is None:
         if all(stage.status == PASSED for stage in progress):
-            return ["Every stage here passes its visible tests. Commit and push to hand in:",
-                    "  git add exercises && git commit -m 'My solutions' && git push"]
+            done = ("Every stage here passes" if len(progress) > 1
+                    else f"Stage {progress[0].stage.number} passes")
+            folders = "exercises derivations" if (course.root / "derivations").is_dir() \
+                else "exercises"
+            return [f"{done} its visible tests. Commit and push to hand in:",
+                    f"  git add {folders} && git commit -m 'My solutions' && git push"]
         return ["No visible tests for the remaining stages: the grader tests them when "
                 "you push."]
     stage = current.stage
