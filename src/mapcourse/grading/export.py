@@ -106,7 +106,6 @@ def _exported(rows: list[dict]) -> dict[str, dict[str, str]]:
                 student.setdefault(key, value)
         if not student.get("name") and (row.get("First name") or row.get("Last name")):
             student["name"] = f"{row.get('First name', '')} {row.get('Last name', '')}".strip()
-        student = {key: value for key, value in student.items() if value}
         if participant := student.get("participant"):
             student["participant"] = participant.removeprefix(moodle.PARTICIPANT).strip()
         names = [student.get(key, "") for key in ("sis_login_id", "username", "sis_user_id",
